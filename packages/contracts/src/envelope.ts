@@ -1,0 +1,86 @@
+import { EventBridgeSchema } from '@aws-lambda-powertools/parser/schemas/eventbridge';
+import { z } from 'zod';
+import { DetailType, Source } from './constants';
+import { InvalidGameEvent } from './errors';
+import { GameCompletedDetail } from './game-completed';
+import { LevelCompletedDetail } from './level-completed';
+import { LevelReportGeneratedDetail } from './level-report';
+
+/** The EventBridge envelope (Powertools' schema) narrowed to each gamekeeper event. */
+export const LevelCompletedEvent = EventBridgeSchema.extend({
+  source: z.literal(Source.GameBackend),
+  'detail-type': z.literal(DetailType.LevelCompleted),
+  detail: LevelCompletedDetail,
+});
+export type LevelCompletedEvent = z.infer<typeof LevelCompletedEvent>;
+
+export const GameCompletedEvent = EventBridgeSchema.extend({
+  source: z.literal(Source.GameBackend),
+  'detail-type': z.literal(DetailType.GameCompleted),
+  detail: GameCompletedDetail,
+});
+export type GameCompletedEvent = z.infer<typeof GameCompletedEvent>;
+
+export const LevelReportGeneratedEvent = EventBridgeSchema.extend({
+  source: z.literal(Source.Report),
+  'detail-type': z.literal(DetailType.LevelReportGenerated),
+  detail: LevelReportGeneratedDetail,
+});
+export type LevelReportGeneratedEvent = z.infer<typeof LevelReportGeneratedEvent>;
+
+/** What the housekeeping state machine receives: a level or a game completion. */
+export const CompletionEvent = z.discriminatedUnion('detail-type', [LevelCompletedEvent, GameCompletedEvent]);
+export type CompletionEvent = z.infer<typeof CompletionEvent>;
+
+export const detailSchemaByType = {
+  [DetailType.LevelCompleted]: LevelCompletedDetail,
+  [DetailType.GameCompleted]: GameCompletedDetail,
+  [DetailType.LevelReportGenerated]: LevelReportGeneratedDetail,
+} as const;
+
+export const sourceByType = {
+  [DetailType.LevelCompleted]: Source.GameBackend,
+  [DetailType.GameCompleted]: Source.GameBackend,
+  [DetailType.LevelReportGenerated]: Source.Report,
+} as const satisfies Record<DetailType, Source>;
+
+export type DetailByType = {
+  [DetailType.LevelCompleted]: LevelCompletedDetail;
+  [DetailType.GameCompleted]: GameCompletedDetail;
+  [DetailType.LevelReportGenerated]: LevelReportGeneratedDetail;
+};
+
+/** Parses a completion event as delivered by EventBridge, or throws {@link InvalidGameEvent}. */
+export function parseCompletionEvent(input: unknown): CompletionEvent {
+  if (typeof input !== 'object' || input === null || Array.isArray(input)) {
+    throw new InvalidGameEvent([`expected an EventBridge event object, got ${describe(input)}`]);
+  }
+  const detailType = (input as Record<string, unknown>)['detail-type'];
+  if (detailType !== DetailType.LevelCompleted && detailType !== DetailType.GameCompleted) {
+    throw new InvalidGameEvent([
+      `detail-type: expected one of ${DetailType.LevelCompleted}, ${DetailType.GameCompleted}; got ${describe(detailType)}`,
+    ]);
+  }
+  const result = CompletionEvent.safeParse(input);
+  if (!result.success) throw InvalidGameEvent.fromZod(result.error);
+  return result.data;
+}
+
+/** Parses a bare detail of the given type (what a producer hands over), or throws {@link InvalidGameEvent}. */
+export function parseDetail<T extends DetailType>(detailType: T, detail: unknown): DetailByType[T] {
+  const schema = detailSchemaByType[detailType] as unknown as z.ZodType<DetailByType[T]> | undefined;
+  if (!schema) throw new InvalidGameEvent([`detail-type: unknown detail-type ${describe(detailType)}`]);
+  const result = schema.safeParse(detail);
+  if (!result.success) throw InvalidGameEvent.fromZod(result.error, ['detail']);
+  return result.data;
+}
+
+export function isGameCompleted(event: CompletionEvent): event is GameCompletedEvent {
+  return event['detail-type'] === DetailType.GameCompleted;
+}
+
+function describe(value: unknown): string {
+  if (value === undefined) return 'nothing';
+  const text = JSON.stringify(value) ?? String(value);
+  return text.length > 80 ? `${text.slice(0, 77)}...` : text;
+}
