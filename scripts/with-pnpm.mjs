@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const { packageManager } = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
 const pnpm = ['--yes', packageManager];
-const env = { ...process.env, TURBO_TELEMETRY_DISABLED: '1', DO_NOT_TRACK: '1', CDK_DISABLE_CLI_TELEMETRY: 'true' };
+const env = { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true', TURBO_TELEMETRY_DISABLED: '1', DO_NOT_TRACK: '1', CDK_DISABLE_CLI_TELEMETRY: 'true' };
 // npm passes its own config through npm_config_* variables; pnpm would warn about each one it does not know.
 for (const key of Object.keys(env)) if (key.startsWith('npm_config_')) delete env[key];
 

@@ -1,0 +1,3 @@
+export * from './dynalite';
+export * from './fixtures';
+export * from './lambda-context';
