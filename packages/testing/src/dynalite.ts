@@ -1,3 +1,4 @@
+/// <reference path="./dynalite-module.d.ts" />
 import type { AddressInfo } from 'node:net';
 import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import dynalite from 'dynalite';
