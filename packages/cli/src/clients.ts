@@ -1,0 +1,25 @@
+import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { SFNClient } from '@aws-sdk/client-sfn';
+
+export const DEFAULT_PORT = 4577;
+export const DEFAULT_ENDPOINT = `http://127.0.0.1:${DEFAULT_PORT}`;
+
+/** Real AWS SDK clients pointed at an endpoint (the local runtime's, or AWS when none is given). */
+export function awsClients(endpoint: string | undefined) {
+  const config = endpoint
+    ? { endpoint, region: process.env.AWS_REGION ?? 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } }
+    : {};
+  const dynamodb = new DynamoDBClient(config);
+  return {
+    eventBridge: new EventBridgeClient(config),
+    // Against a local endpoint the sync-execution host prefix ("sync-states.") must not be added.
+    sfn: new SFNClient({ ...config, disableHostPrefix: Boolean(endpoint) }),
+    dynamodb,
+    documents: DynamoDBDocumentClient.from(dynamodb),
+    cloudWatch: new CloudWatchClient(config),
+  };
+}
+export type AwsClients = ReturnType<typeof awsClients>;

@@ -1,0 +1,76 @@
+import { type LocalRuntime, startLocalRuntime } from '@gamekeeper/local-runtime';
+import { awsClients } from '../clients';
+import { progress } from '../progress';
+import { publishAll } from '../publish';
+import { SAMPLE_SESSION_FILE } from '../sample';
+import { readSessionFile } from '../session';
+import { loadGamekeeperStack } from '../synth';
+
+export interface StartOptions {
+  port: number;
+  host: string;
+  data?: string;
+  sample: boolean;
+}
+
+/** `gamekeeper start`: synthesize, serve, play the sample session, print a summary, serve until Ctrl-C. */
+export async function runStart(options: StartOptions): Promise<void> {
+  const startedAt = Date.now();
+  console.log('gamekeeper: synthesizing the CDK app...');
+  const { template, appDir } = loadGamekeeperStack();
+  const runtime = await startLocalRuntime({
+    template,
+    resolveFunctionsFrom: appDir,
+    port: options.port,
+    host: options.host,
+    ...(options.data ? { dataDir: options.data } : {}),
+  });
+  printBanner(runtime, options, Date.now() - startedAt);
+
+  if (options.sample) {
+    const events = readSessionFile(SAMPLE_SESSION_FILE);
+    const clients = awsClients(runtime.url);
+    const bar = progress('sample session', events.length);
+    const published = await publishAll(clients.eventBridge, events, { onProgress: bar.update });
+    await runtime.idle();
+    bar.stop();
+    console.log(`\nsample session: ${published.sent}/${published.total} events published`);
+    await printSummary(runtime);
+  }
+  console.log('\nserving; press Ctrl-C to stop');
+  await new Promise<void>((resolve) => {
+    const stop = () => resolve();
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+  });
+  console.log('\nstopping...');
+  await runtime.stop();
+}
+
+function printBanner(runtime: LocalRuntime, options: StartOptions, ms: number): void {
+  const { model } = runtime;
+  console.log(`gamekeeper local runtime ready in ${ms} ms at ${runtime.url}`);
+  if (options.host !== '127.0.0.1' && options.host !== 'localhost' && options.host !== '::1') {
+    console.warn(`WARNING: bound to ${options.host}: anyone who can reach this machine can use the endpoint.`);
+  }
+  console.log(`  event buses:    ${model.buses.map((b) => b.name).join(', ')}`);
+  console.log(`  rules:          ${model.rules.map((r) => r.name).join(', ')}`);
+  console.log(`  state machines: ${model.stateMachines.map((s) => s.name).join(', ')}`);
+  console.log(`  functions:      ${model.functions.map((f) => f.name).join(', ')}`);
+  console.log(`  tables:         ${model.tables.map((t) => t.name).join(', ')}`);
+  console.log(`  data:           ${options.data ? `on disk in ${options.data}` : 'in memory'}`);
+  console.log('Point any AWS SDK or the AWS CLI at it:');
+  console.log(`  export AWS_ENDPOINT_URL=${runtime.url} AWS_REGION=${model.region} AWS_ACCESS_KEY_ID=local AWS_SECRET_ACCESS_KEY=local`);
+  console.log(`  aws --endpoint-url ${runtime.url} stepfunctions list-executions --state-machine-arn ${model.stateMachines[0]?.arn ?? '<arn>'}`);
+  console.log(`  aws --endpoint-url ${runtime.url} dynamodb scan --table-name ${model.tables[0]?.name ?? '<table>'}`);
+}
+
+export async function printSummary(runtime: LocalRuntime): Promise<void> {
+  const summary = await runtime.summary();
+  console.log('summary:');
+  console.log(`  executions: ${summary.executions.succeeded} succeeded, ${summary.executions.failed} failed, ${summary.executions.running} running`);
+  for (const [table, count] of Object.entries(summary.tables)) console.log(`  table ${table}: ${count} items`);
+  console.log(`  metric datapoints recorded: ${summary.metrics}`);
+  console.log(`  events: ${summary.events.putEntries} put, ${summary.events.matched} matched a rule, ${summary.events.unmatched} matched none`);
+  for (const [queue, depth] of Object.entries(summary.deadLetters)) console.log(`  dead letters in ${queue}: ${depth}`);
+}

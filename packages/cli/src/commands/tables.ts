@@ -1,0 +1,31 @@
+import { ListTablesCommand, ResourceNotFoundException } from '@aws-sdk/client-dynamodb';
+import { ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { awsClients } from '../clients';
+import { UsageError } from '../errors';
+
+/** Lists the tables with their item counts, or prints every item of one table as a JSON line. */
+export async function runTables(table: string | undefined, options: { endpoint: string }): Promise<void> {
+  const { dynamodb, documents } = awsClients(options.endpoint);
+  if (!table) {
+    const { TableNames = [] } = await dynamodb.send(new ListTablesCommand({}));
+    for (const name of TableNames) console.log(`${name}\t${(await scanAll(documents, name)).length} items`);
+    return;
+  }
+  try {
+    for (const item of await scanAll(documents, table)) console.log(JSON.stringify(item));
+  } catch (error) {
+    if (error instanceof ResourceNotFoundException) throw new UsageError(`no table named "${table}" (run "gamekeeper tables" to list them)`);
+    throw error;
+  }
+}
+
+export async function scanAll(documents: ReturnType<typeof awsClients>['documents'], tableName: string) {
+  const items: Record<string, unknown>[] = [];
+  let ExclusiveStartKey: Record<string, unknown> | undefined;
+  do {
+    const page = await documents.send(new ScanCommand({ TableName: tableName, ExclusiveStartKey }));
+    items.push(...(page.Items ?? []));
+    ExclusiveStartKey = page.LastEvaluatedKey;
+  } while (ExclusiveStartKey);
+  return items;
+}

@@ -1,0 +1,87 @@
+import { Command, InvalidArgumentError } from 'commander';
+import { runExecutions } from './commands/executions';
+import { runReplay } from './commands/replay';
+import { runSend } from './commands/send';
+import { runStart } from './commands/start';
+import { runTables } from './commands/tables';
+import { DEFAULT_ENDPOINT, DEFAULT_PORT } from './clients';
+export { UsageError } from './errors';
+
+const integer = (name: string) => (value: string) => {
+  const parsed = Number(value);
+  if (!Number.isInteger(parsed)) throw new InvalidArgumentError(`${name} must be a whole number, got "${value}"`);
+  return parsed;
+};
+
+export function buildProgram(): Command {
+  const program = new Command('gamekeeper')
+    .description('Level and game completion housekeeping, on this machine or on AWS.')
+    .showHelpAfterError()
+    .exitOverride();
+
+  program
+    .command('start')
+    .description('run the whole stack locally on one loopback port (synthesized from the CDK app)')
+    .option('-p, --port <port>', 'port of the local endpoint', integer('port'), DEFAULT_PORT)
+    .option('--host <host>', 'interface to bind (loopback unless you mean otherwise)', '127.0.0.1')
+    .option('-d, --data <dir>', 'keep DynamoDB data in this folder (survives restarts)')
+    .option('--no-sample', 'do not play the bundled sample session')
+    .action((options) => runStart(options));
+
+  program
+    .command('send')
+    .description('publish one level or game completion')
+    .argument('<kind>', 'level or game')
+    .requiredOption('--player <id>', 'player id')
+    .requiredOption('--game <id>', 'game id')
+    .requiredOption('--level <n>', 'level number', integer('level'))
+    .requiredOption('--score <n>', 'score', integer('score'))
+    .option('--stars <n>', 'stars (0-3)', integer('stars'))
+    .option('--duration-ms <n>', 'time spent on the level', integer('duration-ms'), 60_000)
+    .option('--total-score <n>', 'game total score (game only)', integer('total-score'))
+    .option('--levels-completed <n>', 'levels completed (game only)', integer('levels-completed'))
+    .option('--total-duration-ms <n>', 'game total duration (game only)', integer('total-duration-ms'))
+    .option('--event-id <uuid>', 'idempotency key (a new UUID by default)')
+    .option('-e, --endpoint <url>', 'AWS endpoint', DEFAULT_ENDPOINT)
+    .action((kind, options) => runSend(kind, options));
+
+  program
+    .command('replay')
+    .description('publish every event of a newline-delimited file, with progress and a summary')
+    .argument('<file>', 'NDJSON: one {"detailType","detail"} or EventBridge event per line')
+    .option('-e, --endpoint <url>', 'AWS endpoint', DEFAULT_ENDPOINT)
+    .option('--no-wait', 'do not wait for the executions to finish')
+    .action((file, options) => runReplay(file, options));
+
+  program
+    .command('executions')
+    .description('list executions, or show one execution step by step')
+    .argument('[execution]', 'execution ARN or name')
+    .option('--status <status>', 'only RUNNING, SUCCEEDED or FAILED executions')
+    .option('-n, --limit <n>', 'at most this many executions', integer('limit'), 20)
+    .option('-e, --endpoint <url>', 'AWS endpoint', DEFAULT_ENDPOINT)
+    .action((execution, options) => runExecutions(execution, options));
+
+  program
+    .command('tables')
+    .description('list tables with item counts, or dump one table')
+    .argument('[table]', 'table name')
+    .option('-e, --endpoint <url>', 'AWS endpoint', DEFAULT_ENDPOINT)
+    .action((table, options) => runTables(table, options));
+
+  return program;
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const program = buildProgram();
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+    return 0;
+  } catch (error) {
+    const err = error as Error & { code?: string; exitCode?: number };
+    if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version') return 0;
+    if (err.code?.startsWith('commander.')) return err.exitCode || 1;
+    console.error(`gamekeeper: ${err.name === 'Error' || err.name === 'UsageError' ? '' : `${err.name}: `}${err.message}`);
+    return 1;
+  }
+}

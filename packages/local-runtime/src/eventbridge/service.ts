@@ -1,0 +1,245 @@
+import { randomUUID } from 'node:crypto';
+import { AwsServiceError, type LocalService, type ServiceResponse, ok } from '../shared/aws-error';
+import type { BusModel, RuleModel, RuleTargetModel } from '../template/model';
+import { compilePattern } from './pattern';
+
+/** AWS PutEvents limits. */
+export const PUT_EVENTS_MAX_ENTRIES = 10;
+export const PUT_EVENTS_MAX_BYTES = 256 * 1024;
+
+export interface PutEventsRequestEntry {
+  Source?: string;
+  DetailType?: string;
+  Detail?: string;
+  EventBusName?: string;
+  Time?: number | string;
+  Resources?: string[];
+  TraceHeader?: string;
+}
+
+export interface EventBridgeEvent {
+  version: '0';
+  id: string;
+  'detail-type': string;
+  source: string;
+  account: string;
+  time: string;
+  region: string;
+  resources: string[];
+  detail: unknown;
+}
+
+/** Hands a matched event to a rule target (a state machine, for gamekeeper); throws if delivery failed. */
+export type DeliverToTarget = (target: RuleTargetModel, input: unknown, rule: RuleModel) => Promise<void>;
+
+export interface EventBridgeOptions {
+  buses: BusModel[];
+  rules: RuleModel[];
+  region: string;
+  accountId: string;
+  deliver: DeliverToTarget;
+  /** Where undeliverable events go once the target's retry policy is spent (the rule's DLQ). */
+  deadLetter: (queueArn: string, body: string, attributes: Record<string, string>) => void;
+  /** Pause before delivery retry `attempt` (ms); AWS uses exponential backoff with jitter. */
+  retryDelayMs?: (attempt: number) => number;
+}
+
+export interface EventBridgeStats {
+  putEntries: number;
+  failedEntries: number;
+  matched: number;
+  unmatched: number;
+  delivered: number;
+  deliveryRetries: number;
+  deadLettered: number;
+}
+
+/** EventBridge on the local endpoint: PutEvents with AWS's limits, the template's rules and targets. */
+export class EventBridgeService implements LocalService {
+  private readonly buses: Set<string>;
+  private readonly rules: { rule: RuleModel; matches: (event: object) => boolean }[];
+  private readonly inFlight = new Set<Promise<void>>();
+  readonly stats: EventBridgeStats = { putEntries: 0, failedEntries: 0, matched: 0, unmatched: 0, delivered: 0, deliveryRetries: 0, deadLettered: 0 };
+
+  constructor(private readonly options: EventBridgeOptions) {
+    this.buses = new Set(['default', ...options.buses.map((b) => b.name)]);
+    this.rules = options.rules.map((rule) => ({ rule, matches: compilePattern(rule.pattern) }));
+  }
+
+  async handle(operation: string, body: any): Promise<ServiceResponse> {
+    switch (operation) {
+      case 'PutEvents':
+        return ok(this.putEvents(body?.Entries));
+      case 'ListEventBuses':
+        return ok({ EventBuses: [...this.buses].map((Name) => ({ Name, Arn: this.busArn(Name) })) });
+      case 'ListRules': {
+        const bus = busName(body?.EventBusName);
+        const rules = this.rules.filter(({ rule }) => rule.busName === bus);
+        return ok({
+          Rules: rules.map(({ rule }) => ({
+            Name: rule.name,
+            Arn: this.ruleArn(rule),
+            EventBusName: rule.busName,
+            EventPattern: JSON.stringify(rule.pattern),
+            State: rule.enabled ? 'ENABLED' : 'DISABLED',
+          })),
+        });
+      }
+      default:
+        throw new AwsServiceError('UnknownOperationException', `Operation ${operation} is not supported by the local EventBridge`);
+    }
+  }
+
+  /** Resolves when every delivery started so far has finished (or gone to its dead-letter queue). */
+  async idle(): Promise<void> {
+    while (this.inFlight.size > 0) await Promise.all([...this.inFlight]);
+  }
+
+  putEvents(entries: unknown) {
+    if (!Array.isArray(entries) || entries.length === 0) {
+      throw new AwsServiceError(
+        'ValidationException',
+        "1 validation error detected: Value null at 'entries' failed to satisfy constraint: Member must have length greater than or equal to 1",
+      );
+    }
+    if (entries.length > PUT_EVENTS_MAX_ENTRIES) {
+      throw new AwsServiceError(
+        'ValidationException',
+        `1 validation error detected: Value at 'entries' failed to satisfy constraint: Member must have length less than or equal to ${PUT_EVENTS_MAX_ENTRIES}`,
+      );
+    }
+    const total = entries.reduce((sum: number, e: PutEventsRequestEntry) => sum + entrySize(e), 0);
+    if (total > PUT_EVENTS_MAX_BYTES) {
+      throw new AwsServiceError('ValidationException', `Total size of the entries in the request is over the limit (${total} bytes, limit ${PUT_EVENTS_MAX_BYTES}).`);
+    }
+    const results = entries.map((entry: PutEventsRequestEntry) => this.putEntry(entry));
+    const failed = results.filter((r) => 'ErrorCode' in r).length;
+    this.stats.putEntries += entries.length;
+    this.stats.failedEntries += failed;
+    return { FailedEntryCount: failed, Entries: results };
+  }
+
+  private putEntry(entry: PutEventsRequestEntry): { EventId: string } | { ErrorCode: string; ErrorMessage: string } {
+    const problem = entryProblem(entry);
+    if (problem) return problem;
+    const bus = busName(entry.EventBusName);
+    if (!this.buses.has(bus)) return { ErrorCode: 'ResourceNotFoundException', ErrorMessage: `Event bus ${bus} does not exist.` };
+    const event: EventBridgeEvent = {
+      version: '0',
+      id: randomUUID(),
+      'detail-type': entry.DetailType!,
+      source: entry.Source!,
+      account: this.options.accountId,
+      time: isoSeconds(entry.Time),
+      region: this.options.region,
+      resources: entry.Resources ?? [],
+      detail: JSON.parse(entry.Detail!),
+    };
+    let matched = false;
+    for (const { rule, matches } of this.rules) {
+      if (rule.busName !== bus || !rule.enabled || !matches(event)) continue;
+      matched = true;
+      for (const target of rule.targets) this.track(this.deliverWithRetries(rule, target, event));
+    }
+    if (matched) this.stats.matched += 1;
+    else this.stats.unmatched += 1;
+    return { EventId: event.id };
+  }
+
+  /** At-least-once delivery under the target's retry policy, then its dead-letter queue, as AWS does. */
+  private async deliverWithRetries(rule: RuleModel, target: RuleTargetModel, event: EventBridgeEvent): Promise<void> {
+    const input = targetInput(target, event);
+    const deadline = Date.now() + target.retryPolicy.maximumEventAgeInSeconds * 1000;
+    for (let attempt = 0; ; attempt++) {
+      try {
+        await this.options.deliver(target, input, rule);
+        this.stats.delivered += 1;
+        return;
+      } catch (error) {
+        const err = error as Error;
+        const exhausted = attempt >= target.retryPolicy.maximumRetryAttempts || Date.now() >= deadline;
+        if (!exhausted) {
+          this.stats.deliveryRetries += 1;
+          const delay = this.options.retryDelayMs?.(attempt) ?? Math.min(1000 * 2 ** attempt, 60_000) * Math.random();
+          await new Promise((resolve) => setTimeout(resolve, delay));
+          continue;
+        }
+        if (target.deadLetterArn) {
+          this.stats.deadLettered += 1;
+          this.options.deadLetter(target.deadLetterArn, JSON.stringify(event), {
+            ERROR_CODE: err.name,
+            ERROR_MESSAGE: err.message,
+            RULE_ARN: this.ruleArn(rule),
+            TARGET_ARN: target.arn,
+          });
+        }
+        return;
+      }
+    }
+  }
+
+  private track(delivery: Promise<void>): void {
+    this.inFlight.add(delivery);
+    void delivery.finally(() => this.inFlight.delete(delivery));
+  }
+
+  private busArn(name: string): string {
+    return `arn:aws:events:${this.options.region}:${this.options.accountId}:event-bus/${name}`;
+  }
+
+  private ruleArn(rule: RuleModel): string {
+    return `arn:aws:events:${this.options.region}:${this.options.accountId}:rule/${rule.busName}/${rule.name}`;
+  }
+}
+
+function busName(value: unknown): string {
+  if (value === undefined || value === null || value === '') return 'default';
+  const text = String(value);
+  return text.startsWith('arn:') ? text.slice(text.lastIndexOf('/') + 1) : text;
+}
+
+/** AWS's entry-size formula: Time counts 14 bytes, then UTF-8 bytes of Source, DetailType, Detail and each resource. */
+export function entrySize(entry: PutEventsRequestEntry): number {
+  if (typeof entry !== 'object' || entry === null) return 0;
+  let size = entry.Time !== undefined ? 14 : 0;
+  for (const text of [entry.Source, entry.DetailType, entry.Detail, ...(entry.Resources ?? [])]) {
+    if (typeof text === 'string') size += Buffer.byteLength(text, 'utf8');
+  }
+  return size;
+}
+
+function entryProblem(entry: PutEventsRequestEntry): { ErrorCode: string; ErrorMessage: string } | undefined {
+  if (typeof entry !== 'object' || entry === null) return { ErrorCode: 'InvalidArgument', ErrorMessage: 'Entry is not valid.' };
+  if (!entry.Source) return { ErrorCode: 'InvalidArgument', ErrorMessage: 'Parameter Source is not valid. Reason: Source is a required argument.' };
+  if (!entry.DetailType) {
+    return { ErrorCode: 'InvalidArgument', ErrorMessage: 'Parameter DetailType is not valid. Reason: DetailType is a required argument.' };
+  }
+  if (entry.Detail === undefined) {
+    return { ErrorCode: 'InvalidArgument', ErrorMessage: 'Parameter Detail is not valid. Reason: Detail is a required argument.' };
+  }
+  try {
+    const detail = JSON.parse(entry.Detail);
+    if (typeof detail !== 'object' || detail === null || Array.isArray(detail)) throw new Error('not an object');
+  } catch {
+    return { ErrorCode: 'MalformedDetail', ErrorMessage: 'Detail is malformed.' };
+  }
+  return undefined;
+}
+
+function isoSeconds(time: number | string | undefined): string {
+  const date = time === undefined ? new Date() : typeof time === 'number' ? new Date(time * 1000) : new Date(time);
+  return (Number.isNaN(date.getTime()) ? new Date() : date).toISOString().replace(/\.\d{3}Z$/, 'Z');
+}
+
+/** The target's Input (constant JSON), its InputPath (a simple JSONPath), or else the whole event. */
+function targetInput(target: RuleTargetModel, event: EventBridgeEvent): unknown {
+  if (target.input !== undefined) return JSON.parse(target.input);
+  if (target.inputPath) {
+    return target.inputPath
+      .replace(/^\$\.?/, '')
+      .split('.')
+      .filter(Boolean)
+      .reduce<unknown>((value, key) => (value as Record<string, unknown> | undefined)?.[key], event);
+  }
+  return event;
+}

@@ -1,0 +1,10 @@
+export { startLocalRuntime } from './runtime';
+export type { LocalRuntime, LocalRuntimeOptions, RuntimeSummary } from './runtime';
+export { loadStackModel, localName } from './template/model';
+export type { CfnTemplate, StackModel } from './template/model';
+export { createEdgeServer } from './edge/server';
+export { EventBridgeService, entrySize } from './eventbridge/service';
+export { StepFunctionsService } from './stepfunctions/service';
+export { FunctionPool, LambdaFunctionError } from './lambda/function-pool';
+export { AwsServiceError } from './shared/aws-error';
+export * from './cloudwatch';

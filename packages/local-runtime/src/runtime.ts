@@ -1,0 +1,228 @@
+/// <reference path="./types/dynalite.d.ts" />
+import { mkdirSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { CreateTableCommand, DynamoDBClient, ListTablesCommand, ScanCommand } from '@aws-sdk/client-dynamodb';
+import dynalite from 'dynalite';
+import { createCloudWatchService } from './cloudwatch';
+import { createEdgeServer } from './edge/server';
+import { EventBridgeService } from './eventbridge/service';
+import { bundleHandler } from './lambda/bundle';
+import { FunctionPool, LambdaFunctionError } from './lambda/function-pool';
+import { QueueStore } from './sqs/queues';
+import { type Execution, StepFunctionsService } from './stepfunctions/service';
+import { type CfnTemplate, type StackModel, loadStackModel } from './template/model';
+
+export interface LocalRuntimeOptions {
+  /** The synthesized CloudFormation template to run. */
+  template: CfnTemplate;
+  /** Where functions' service packages resolve from (the CDK app's package directory). */
+  resolveFunctionsFrom: string;
+  /** Loopback by default; anything else exposes the endpoint to the network. */
+  host?: string;
+  /** 0 picks a free port. */
+  port?: number;
+  /** Keeps DynamoDB data on disk here (survives restarts); in memory when absent. */
+  dataDir?: string;
+  /** Overrides Step Functions Retry intervals (ms), so tests need not wait out real backoff. */
+  retryIntervalMs?: number;
+  /** Execution environments per function (Lambda concurrency). */
+  maxConcurrencyPerFunction?: number;
+  region?: string;
+  accountId?: string;
+}
+
+export interface RuntimeSummary {
+  executions: { succeeded: number; failed: number; running: number };
+  tables: Record<string, number>;
+  metrics: number;
+  events: EventBridgeService['stats'];
+  deadLetters: Record<string, number>;
+}
+
+export interface LocalRuntime {
+  url: string;
+  model: StackModel;
+  stepFunctions: StepFunctionsService;
+  eventBridge: EventBridgeService;
+  queues: QueueStore;
+  /** Resolves when every event put so far has been delivered and every execution has ended. */
+  idle(): Promise<void>;
+  summary(): Promise<RuntimeSummary>;
+  stop(): Promise<void>;
+}
+
+const LOCAL_CREDENTIALS = { AWS_ACCESS_KEY_ID: 'local', AWS_SECRET_ACCESS_KEY: 'local' };
+
+/** Builds the whole stack from its template and serves it on one endpoint. */
+export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<LocalRuntime> {
+  const region = options.region ?? 'us-east-1';
+  const accountId = options.accountId ?? '000000000000';
+  const model = loadStackModel(options.template, { region, accountId });
+
+  const dynamo = dynalite({
+    createTableMs: 0,
+    deleteTableMs: 0,
+    updateTableMs: 0,
+    ...(options.dataDir ? { path: join(options.dataDir, 'dynamodb') } : {}),
+  });
+  if (options.dataDir) mkdirSync(options.dataDir, { recursive: true });
+
+  const queues = new QueueStore(model.queues);
+  const pools = new Map<string, FunctionPool>();
+  const invokeFunction = async (arnOrName: string, payload: unknown) => {
+    const name = arnOrName.startsWith('arn:') ? arnOrName.split(':')[6]! : arnOrName;
+    const pool = pools.get(name);
+    if (!pool) {
+      const error = new Error(`Function not found: ${arnOrName}`);
+      error.name = 'Lambda.ResourceNotFoundException';
+      throw error;
+    }
+    return pool.invoke(payload);
+  };
+
+  const executionsEnded: Execution[] = [];
+  const stepFunctions = new StepFunctionsService({
+    stateMachines: model.stateMachines,
+    invokeFunction,
+    region,
+    accountId,
+    ...(options.retryIntervalMs !== undefined ? { retryIntervalMs: options.retryIntervalMs } : {}),
+    onExecutionEnd: (execution) => executionsEnded.push(execution),
+  });
+  const stateMachineArns = new Set(model.stateMachines.map((m) => m.arn));
+  const eventBridge = new EventBridgeService({
+    buses: model.buses,
+    rules: model.rules,
+    region,
+    accountId,
+    deliver: async (target, input) => {
+      if (stateMachineArns.has(target.arn)) {
+        stepFunctions.start({ stateMachineArn: target.arn, input: JSON.stringify(input) });
+        return;
+      }
+      if (target.arn.startsWith('arn:aws:lambda:')) {
+        void invokeFunction(target.arn, input).catch(() => undefined);
+        return;
+      }
+      throw new Error(`The local runtime cannot deliver to target ${target.arn}`);
+    },
+    deadLetter: (queueArn, body, attributes) => queues.send(queueArn, body, attributes),
+  });
+  const cloudWatch = createCloudWatchService();
+
+  const server = createEdgeServer({
+    routes: [
+      { targetPrefix: 'AWSEvents', jsonVersion: '1.1', service: eventBridge },
+      { targetPrefix: 'AWSStepFunctions', jsonVersion: '1.0', service: stepFunctions },
+      { targetPrefix: 'GraniteServiceVersion20100801', jsonVersion: '1.0', service: cloudWatch },
+    ],
+    rawRoutes: { DynamoDB_20120810: (req, res) => dynamo.emit('request', req, res) },
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => resolve());
+  });
+  const { port } = server.address() as AddressInfo;
+  const host = options.host && options.host !== '0.0.0.0' ? options.host : '127.0.0.1';
+  const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+
+  const dynamoClient = new DynamoDBClient({ endpoint: url, region, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+  await createTables(dynamoClient, model);
+
+  const bundleDir = join(options.dataDir ?? join(tmpdir(), 'gamekeeper-local'), 'functions');
+  for (const fn of model.functions) {
+    if (!fn.servicePackage) continue;
+    const handlerFile = await bundleHandler(fn.servicePackage, bundleDir, options.resolveFunctionsFrom);
+    pools.set(
+      fn.name,
+      new FunctionPool({
+        functionName: fn.name,
+        functionArn: fn.arn,
+        handlerFile,
+        // The template's environment, plus where AWS is: this endpoint, with throwaway credentials.
+        environment: {
+          ...fn.environment,
+          ...LOCAL_CREDENTIALS,
+          AWS_REGION: region,
+          AWS_ENDPOINT_URL: url,
+          AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+        },
+        timeoutSeconds: fn.timeoutSeconds,
+        memoryMb: fn.memoryMb,
+        maxConcurrency: options.maxConcurrencyPerFunction ?? 4,
+      }),
+    );
+  }
+
+  const idle = async () => {
+    for (;;) {
+      await eventBridge.idle();
+      const running = [...stepFunctions.executions.values()].filter((e) => e.status === 'RUNNING');
+      if (running.length === 0) return;
+      await Promise.all(running.map((e) => e.done));
+    }
+  };
+
+  return {
+    url,
+    model,
+    stepFunctions,
+    eventBridge,
+    queues,
+    idle,
+    summary: async () => {
+      const executions = { succeeded: 0, failed: 0, running: 0 };
+      for (const e of stepFunctions.executions.values()) {
+        if (e.status === 'SUCCEEDED') executions.succeeded += 1;
+        else if (e.status === 'RUNNING') executions.running += 1;
+        else executions.failed += 1;
+      }
+      const tables: Record<string, number> = {};
+      for (const table of model.tables) tables[table.name] = await countItems(dynamoClient, table.name);
+      return {
+        executions,
+        tables,
+        metrics: cloudWatch.allDatapoints().length,
+        events: { ...eventBridge.stats },
+        deadLetters: Object.fromEntries(queues.list().map((q) => [q.name, q.depth])),
+      };
+    },
+    stop: async () => {
+      await Promise.all([...pools.values()].map((p) => p.close()));
+      dynamoClient.destroy();
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await new Promise<void>((resolve) => dynamo.close(() => resolve()));
+    },
+  };
+}
+
+export { LambdaFunctionError };
+
+async function createTables(client: DynamoDBClient, model: StackModel): Promise<void> {
+  const existing = new Set((await client.send(new ListTablesCommand({}))).TableNames ?? []);
+  for (const table of model.tables) {
+    if (existing.has(table.name)) continue;
+    await client.send(
+      new CreateTableCommand({
+        TableName: table.name,
+        KeySchema: table.keySchema,
+        AttributeDefinitions: table.attributeDefinitions,
+        BillingMode: 'PAY_PER_REQUEST',
+      }),
+    );
+  }
+}
+
+async function countItems(client: DynamoDBClient, tableName: string): Promise<number> {
+  let count = 0;
+  let ExclusiveStartKey: Record<string, any> | undefined;
+  do {
+    const page = await client.send(new ScanCommand({ TableName: tableName, Select: 'COUNT', ExclusiveStartKey }));
+    count += page.Count ?? 0;
+    ExclusiveStartKey = page.LastEvaluatedKey;
+  } while (ExclusiveStartKey);
+  return count;
+}

@@ -1,0 +1,255 @@
+import '../shared/polyfills';
+import { randomUUID } from 'node:crypto';
+import { StateMachine } from 'aws-local-stepfunctions';
+import { AwsServiceError, type LocalService, type ServiceResponse, epochSeconds, ok } from '../shared/aws-error';
+import type { StateMachineModel } from '../template/model';
+import { type HistoryEvent, HistoryRecorder } from './history';
+
+export type ExecutionStatus = 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'TIMED_OUT' | 'ABORTED';
+
+export interface Execution {
+  executionArn: string;
+  stateMachineArn: string;
+  name: string;
+  status: ExecutionStatus;
+  startDate: number;
+  stopDate?: number;
+  input: string;
+  output?: string;
+  error?: string;
+  cause?: string;
+  history: HistoryRecorder;
+  done: Promise<void>;
+}
+
+/** Calls a Lambda function by ARN or name and returns its result, or throws an error whose name is the errorType. */
+export type InvokeFunction = (functionArnOrName: string, payload: unknown) => Promise<unknown>;
+
+export interface StepFunctionsOptions {
+  stateMachines: StateMachineModel[];
+  invokeFunction: InvokeFunction;
+  region: string;
+  accountId: string;
+  /** Overrides every Retry interval (ms): tests and benchmarks need not wait out real backoff. */
+  retryIntervalMs?: number;
+  /** Called when an execution ends (the runtime uses it for dead letters and the summary). */
+  onExecutionEnd?: (execution: Execution) => void;
+}
+
+const LAMBDA_INVOKE = /^arn:aws:states:::lambda:invoke(\.waitForTaskToken)?$/;
+
+/** Step Functions on the local endpoint: the template's ASL run by aws-local-stepfunctions. */
+export class StepFunctionsService implements LocalService {
+  private readonly machines = new Map<string, { model: StateMachineModel; engine: StateMachine; createdAt: number; taskStates: Map<string, string> }>();
+  readonly executions = new Map<string, Execution>();
+
+  constructor(private readonly options: StepFunctionsOptions) {
+    for (const model of options.stateMachines) {
+      const engine = new StateMachine(model.definition as never, { validationOptions: { checkPaths: true, checkArn: false } });
+      this.machines.set(model.arn, { model, engine, createdAt: Date.now(), taskStates: taskStatesOf(model.definition) });
+    }
+  }
+
+  async handle(operation: string, body: any): Promise<ServiceResponse> {
+    switch (operation) {
+      case 'StartExecution': {
+        const execution = this.start(body);
+        return ok({ executionArn: execution.executionArn, startDate: epochSeconds(execution.startDate) });
+      }
+      case 'StartSyncExecution': {
+        const execution = this.start(body);
+        await execution.done;
+        return ok({ ...describe(execution), billingDetails: { billedMemoryUsedInMB: 64, billedDurationInMilliseconds: (execution.stopDate ?? Date.now()) - execution.startDate } });
+      }
+      case 'DescribeExecution':
+        return ok(describe(this.execution(body?.executionArn)));
+      case 'ListExecutions':
+        return ok(this.list(body ?? {}));
+      case 'GetExecutionHistory':
+        return ok(this.history(body ?? {}));
+      case 'ListStateMachines':
+        return ok({
+          stateMachines: [...this.machines.values()].map(({ model, createdAt }) => ({
+            stateMachineArn: model.arn,
+            name: model.name,
+            type: model.type,
+            creationDate: epochSeconds(createdAt),
+          })),
+        });
+      case 'DescribeStateMachine': {
+        const { model, createdAt } = this.machine(body?.stateMachineArn);
+        return ok({
+          stateMachineArn: model.arn,
+          name: model.name,
+          status: 'ACTIVE',
+          definition: JSON.stringify(model.definition),
+          roleArn: model.roleArn ?? `arn:aws:iam::${this.options.accountId}:role/local`,
+          type: model.type,
+          creationDate: epochSeconds(createdAt),
+        });
+      }
+      default:
+        throw new AwsServiceError('UnknownOperationException', `Operation ${operation} is not supported by the local Step Functions`);
+    }
+  }
+
+  /** Starts an execution; the returned record's `done` settles when it ends (never rejects). */
+  start(body: { stateMachineArn?: string; name?: string; input?: string }): Execution {
+    const { model, engine, taskStates } = this.machine(body?.stateMachineArn);
+    const name = body.name ?? randomUUID();
+    if (!/^[A-Za-z0-9_-]{1,80}$/.test(name)) throw new AwsServiceError('InvalidName', `Invalid Name: '${name}'`);
+    const executionArn = `arn:aws:states:${this.options.region}:${this.options.accountId}:execution:${model.name}:${name}`;
+    const inputText = body.input ?? '{}';
+    const existing = this.executions.get(executionArn);
+    if (existing) {
+      if (existing.input === inputText) return existing;
+      throw new AwsServiceError('ExecutionAlreadyExists', `Execution Already Exists: '${executionArn}'`);
+    }
+    let input: unknown;
+    try {
+      input = JSON.parse(inputText);
+    } catch {
+      throw new AwsServiceError('InvalidExecutionInput', 'Invalid State Machine Execution Input: not valid JSON');
+    }
+    const history = new HistoryRecorder();
+    const execution: Execution = { executionArn, stateMachineArn: model.arn, name, status: 'RUNNING', startDate: Date.now(), input: inputText, history, done: Promise.resolve() };
+    this.executions.set(executionArn, execution);
+
+    const taskResourceLocalHandlers = Object.fromEntries(
+      [...taskStates].map(([stateName, resource]) => [stateName, (taskInput: unknown) => this.runTask(stateName, resource, taskInput, history) as Promise<never>]),
+    );
+    const run = engine.run(input as never, {
+      overrides: {
+        taskResourceLocalHandlers,
+        ...(this.options.retryIntervalMs !== undefined ? { retryIntervalOverrides: Object.fromEntries([...retryStates(model.definition)].map((s) => [s, this.options.retryIntervalMs!])) } : {}),
+      },
+      context: { Execution: { Id: executionArn, Name: name, Input: input as never, StartTime: new Date(execution.startDate).toISOString(), RoleArn: model.roleArn }, StateMachine: { Id: model.arn, Name: model.name } },
+    });
+    const drainLog = (async () => {
+      for await (const event of run.eventLogs) history.fromEngine(event);
+    })();
+    execution.done = run.result
+      .then((output) => {
+        execution.status = 'SUCCEEDED';
+        execution.output = JSON.stringify(output ?? null);
+      })
+      .catch((error: Error & { cause?: unknown }) => {
+        const original = (error.cause instanceof Error ? error.cause : error) as Error & { cause?: unknown };
+        execution.status = 'FAILED';
+        execution.error = original.name;
+        execution.cause = typeof original.cause === 'string' ? original.cause : original.message;
+      })
+      .then(() => drainLog.catch(() => undefined))
+      .finally(() => {
+        execution.stopDate = Date.now();
+        this.options.onExecutionEnd?.(execution);
+      });
+    return execution;
+  }
+
+  /** A Task state: the Lambda integrations, with AWS's payload and error shapes and history events. */
+  private async runTask(stateName: string, resource: string, input: any, history: HistoryRecorder): Promise<unknown> {
+    const wrapped = LAMBDA_INVOKE.test(resource);
+    const functionName: string = wrapped ? input?.FunctionName : resource;
+    const payload = wrapped ? input?.Payload : input;
+    history.record({ timestamp: Date.now(), stateName, type: 'TaskScheduled', taskScheduledEventDetails: { resourceType: 'lambda', resource: 'invoke', region: this.options.region, parameters: JSON.stringify(input) } });
+    history.record({ timestamp: Date.now(), stateName, type: 'TaskStarted', taskStartedEventDetails: { resourceType: 'lambda', resource: 'invoke' } });
+    try {
+      const result = await this.options.invokeFunction(functionName, payload);
+      const output = wrapped ? { ExecutedVersion: '$LATEST', Payload: result, StatusCode: 200, SdkHttpMetadata: { HttpStatusCode: 200 }, SdkResponseMetadata: { RequestId: randomUUID() } } : result;
+      history.record({ timestamp: Date.now(), stateName, type: 'TaskSucceeded', taskSucceededEventDetails: { resourceType: 'lambda', resource: 'invoke', output: JSON.stringify(output) } });
+      return output;
+    } catch (error) {
+      const err = error instanceof Error ? error : new Error(String(error));
+      const payloadError = (err as { payload?: Record<string, unknown> }).payload;
+      const cause = JSON.stringify({ errorType: err.name, errorMessage: err.message, ...(payloadError?.trace ? { trace: payloadError.trace } : {}) });
+      history.record({ timestamp: Date.now(), stateName, type: 'TaskFailed', taskFailedEventDetails: { resourceType: 'lambda', resource: 'invoke', error: err.name, cause } });
+      // The engine matches Retry/Catch on `name` and reports `cause` as the Cause, as AWS does.
+      const failure = new Error(err.message, { cause });
+      failure.name = err.name;
+      throw failure;
+    }
+  }
+
+  private machine(arn: unknown) {
+    if (typeof arn !== 'string' || !arn.startsWith('arn:')) throw new AwsServiceError('InvalidArn', `Invalid Arn: '${String(arn)}'`);
+    const machine = this.machines.get(arn);
+    if (!machine) throw new AwsServiceError('StateMachineDoesNotExist', `State Machine Does Not Exist: '${arn}'`);
+    return machine;
+  }
+
+  private execution(arn: unknown): Execution {
+    if (typeof arn !== 'string' || !arn.startsWith('arn:')) throw new AwsServiceError('InvalidArn', `Invalid Arn: '${String(arn)}'`);
+    const execution = this.executions.get(arn);
+    if (!execution) throw new AwsServiceError('ExecutionDoesNotExist', `Execution Does Not Exist: '${arn}'`);
+    return execution;
+  }
+
+  private list(body: { stateMachineArn?: string; statusFilter?: ExecutionStatus; maxResults?: number; nextToken?: string }) {
+    this.machine(body.stateMachineArn);
+    const all = [...this.executions.values()]
+      .filter((e) => e.stateMachineArn === body.stateMachineArn && (!body.statusFilter || e.status === body.statusFilter))
+      .sort((a, b) => b.startDate - a.startDate);
+    const { page, nextToken } = paginate(all, body.maxResults, body.nextToken);
+    return {
+      executions: page.map((e) => ({
+        executionArn: e.executionArn,
+        stateMachineArn: e.stateMachineArn,
+        name: e.name,
+        status: e.status,
+        startDate: epochSeconds(e.startDate),
+        ...(e.stopDate ? { stopDate: epochSeconds(e.stopDate) } : {}),
+      })),
+      ...(nextToken ? { nextToken } : {}),
+    };
+  }
+
+  private history(body: { executionArn?: string; maxResults?: number; nextToken?: string; reverseOrder?: boolean; includeExecutionData?: boolean }) {
+    const events = this.execution(body.executionArn).history.events();
+    if (body.reverseOrder) events.reverse();
+    const { page, nextToken } = paginate(events, body.maxResults, body.nextToken);
+    return { events: page.map((e: HistoryEvent) => ({ ...e, timestamp: epochSeconds(e.timestamp) })), ...(nextToken ? { nextToken } : {}) };
+  }
+}
+
+function describe(e: Execution) {
+  return {
+    executionArn: e.executionArn,
+    stateMachineArn: e.stateMachineArn,
+    name: e.name,
+    status: e.status,
+    startDate: epochSeconds(e.startDate),
+    ...(e.stopDate ? { stopDate: epochSeconds(e.stopDate) } : {}),
+    input: e.input,
+    inputDetails: { included: true },
+    ...(e.output !== undefined ? { output: e.output, outputDetails: { included: true } } : {}),
+    ...(e.error !== undefined ? { error: e.error, cause: e.cause } : {}),
+  };
+}
+
+function paginate<T>(items: T[], maxResults = 100, nextToken?: string): { page: T[]; nextToken?: string } {
+  const start = nextToken ? Number.parseInt(Buffer.from(nextToken, 'base64').toString('utf8'), 10) : 0;
+  if (!Number.isInteger(start) || start < 0) throw new AwsServiceError('InvalidToken', 'Invalid Token');
+  const size = Math.min(Math.max(maxResults || 100, 1), 1000);
+  const page = items.slice(start, start + size);
+  return { page, ...(start + size < items.length ? { nextToken: Buffer.from(String(start + size)).toString('base64') } : {}) };
+}
+
+/** Every Task state (at any depth of Parallel/Map) and its Resource, keyed by state name. */
+function taskStatesOf(definition: Record<string, any>, into = new Map<string, string>()): Map<string, string> {
+  for (const [name, state] of Object.entries<any>(definition.States ?? {})) {
+    if (state.Type === 'Task') into.set(name, state.Resource);
+    for (const branch of state.Branches ?? []) taskStatesOf(branch, into);
+    if (state.Iterator) taskStatesOf(state.Iterator, into);
+    if (state.ItemProcessor) taskStatesOf(state.ItemProcessor, into);
+  }
+  return into;
+}
+
+function retryStates(definition: Record<string, any>, into = new Set<string>()): Set<string> {
+  for (const [name, state] of Object.entries<any>(definition.States ?? {})) {
+    if (state.Retry) into.add(name);
+    for (const branch of state.Branches ?? []) retryStates(branch, into);
+  }
+  return into;
+}

@@ -1,0 +1,61 @@
+import { fileURLToPath } from 'node:url';
+import { afterEach, describe, expect, it } from 'vitest';
+import { FunctionPool, LambdaFunctionError } from '../../src/lambda/function-pool';
+
+const handlerFile = fileURLToPath(new URL('./fixtures/probe-handler.mjs', import.meta.url));
+const pools: FunctionPool[] = [];
+const pool = (name: string, environment: Record<string, string>, extra: Partial<ConstructorParameters<typeof FunctionPool>[0]> = {}) => {
+  const p = new FunctionPool({ functionName: name, functionArn: `arn:aws:lambda:us-east-1:000000000000:function:${name}`, handlerFile, environment, timeoutSeconds: 5, memoryMb: 128, maxConcurrency: 2, ...extra });
+  pools.push(p);
+  return p;
+};
+
+afterEach(async () => {
+  await Promise.all(pools.splice(0).map((p) => p.close()));
+});
+
+describe('FunctionPool', () => {
+  it('runs each function with its own environment and module state', async () => {
+    // Prepare
+    const hello = pool('hello', { GREETING: 'hello' });
+    const bonjour = pool('bonjour', { GREETING: 'bonjour' });
+
+    // Act
+    const leaking = (await hello.invoke({ leak: true })) as Record<string, unknown>;
+    const other = (await bonjour.invoke({})) as Record<string, unknown>;
+
+    // Assess
+    expect(leaking).toMatchObject({ greeting: 'hello', leaked: 'yes', marker: 'hello', functionName: 'hello', remaining: true });
+    expect(other).toMatchObject({ greeting: 'bonjour', leaked: null, marker: 'bonjour', invocations: 1, functionName: 'bonjour' });
+    expect(process.env.LEAKED).toBeUndefined();
+  });
+
+  it('reuses a warm environment between invocations, as Lambda does', async () => {
+    const fn = pool('warm', { GREETING: 'hi' });
+    await fn.invoke({});
+    const second = (await fn.invoke({})) as { invocations: number };
+    expect(second.invocations).toBe(2);
+    expect(fn.size).toBe(1);
+  });
+
+  it('runs invocations concurrently up to the limit and queues the rest', async () => {
+    const fn = pool('busy', { GREETING: 'hi' }, { maxConcurrency: 2 });
+    const results = await Promise.all([1, 2, 3, 4].map(() => fn.invoke({ hangMs: 50 })));
+    expect(results).toHaveLength(4);
+    expect(fn.size).toBe(2);
+  });
+
+  it('reports a thrown error with its name as the error type', async () => {
+    const fn = pool('failing', { GREETING: 'hi' });
+    const outcome = fn.invoke({ fail: 'InvalidGameEvent' });
+    await expect(outcome).rejects.toBeInstanceOf(LambdaFunctionError);
+    await expect(outcome).rejects.toMatchObject({ name: 'InvalidGameEvent', message: 'asked to fail: InvalidGameEvent' });
+  });
+
+  it('times out a hung invocation and replaces its environment', async () => {
+    const fn = pool('slow', { GREETING: 'hi' }, { timeoutSeconds: 0.2 });
+    await expect(fn.invoke({ hangMs: 5_000 })).rejects.toMatchObject({ name: 'Sandbox.Timedout', message: 'Task timed out after 0.20 seconds' });
+    const after = (await fn.invoke({})) as { invocations: number };
+    expect(after.invocations).toBe(1);
+  });
+});
