@@ -1,6 +1,7 @@
 /// <reference path="./dynalite-module.d.ts" />
 import type { AddressInfo } from 'node:net';
 import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import dynalite from 'dynalite';
 
 export interface LocalDynamo {
@@ -49,4 +50,29 @@ export async function createTable(client: DynamoDBClient, tableName: string, key
       ],
     }),
   );
+}
+
+/** Every item of a table, sorted by key, for comparing whole tables. */
+export async function scanTable(client: DynamoDBClient, tableName: string): Promise<Record<string, unknown>[]> {
+  const documents = DynamoDBDocumentClient.from(client);
+  const items: Record<string, unknown>[] = [];
+  let ExclusiveStartKey: Record<string, unknown> | undefined;
+  do {
+    const page = await documents.send(new ScanCommand({ TableName: tableName, ExclusiveStartKey }));
+    items.push(...(page.Items ?? []));
+    ExclusiveStartKey = page.LastEvaluatedKey;
+  } while (ExclusiveStartKey);
+  return items.sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b)));
+}
+
+/** Points the AWS SDK (created at module scope in a handler) at local endpoints, for tests that import handlers. */
+export function useLocalAws(endpoint: string, env: Record<string, string> = {}): void {
+  Object.assign(process.env, {
+    AWS_ENDPOINT_URL: endpoint,
+    AWS_REGION: 'us-east-1',
+    AWS_ACCESS_KEY_ID: 'local',
+    AWS_SECRET_ACCESS_KEY: 'local',
+    AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+    ...env,
+  });
 }

@@ -38,3 +38,18 @@ export function gameCompleted(detail: Partial<GameCompletedDetail> = {}): GameCo
 export function redelivered<T extends { id: string }>(event: T): T {
   return { ...structuredClone(event), id: randomUUID() };
 }
+
+/** A deterministic shuffle (seeded), so an interleaving that fails can be replayed. */
+export function shuffled<T>(items: readonly T[], seed = 1): T[] {
+  let state = seed >>> 0;
+  const random = () => {
+    state = (state * 1664525 + 1013904223) >>> 0;
+    return state / 2 ** 32;
+  };
+  const copy = [...items];
+  for (let i = copy.length - 1; i > 0; i--) {
+    const j = Math.floor(random() * (i + 1));
+    [copy[i], copy[j]] = [copy[j]!, copy[i]!];
+  }
+  return copy;
+}
