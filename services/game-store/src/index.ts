@@ -1,0 +1,2 @@
+export { COMPLETED_GAME_TABLE_ENV, completedGameTableKey, recordGameCompletion, reduceGameCompletion } from './completed-game';
+export type { CompletedGame, GameStoreDependencies, RecordGameResult } from './completed-game';
