@@ -1,0 +1,1 @@
+export { buildReport, EVENT_BUS_ENV, generateReport, paceOf, ratingOf, REPORT_ID_NAMESPACE, ReportPublishFailed } from './report';
