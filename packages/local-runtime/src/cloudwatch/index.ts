@@ -1,0 +1,2 @@
+export { createCloudWatchService } from './service';
+export type { CloudWatchService, StoredDatapoint } from './service';

@@ -1,0 +1,209 @@
+import { type LocalService, type ServiceResponse, ok } from '../shared/aws-error';
+
+interface Dimension {
+  Name: string;
+  Value: string;
+}
+
+/** One value as PutMetricData stored it (a StatisticSet is kept as its aggregates). */
+export interface StoredDatapoint {
+  namespace: string;
+  metricName: string;
+  dimensions: Dimension[];
+  timestamp: number;
+  unit?: string;
+  sampleCount: number;
+  sum: number;
+  minimum: number;
+  maximum: number;
+}
+
+type Statistic = 'SampleCount' | 'Sum' | 'Average' | 'Minimum' | 'Maximum';
+const STATISTICS: Statistic[] = ['SampleCount', 'Sum', 'Average', 'Minimum', 'Maximum'];
+
+/** A CloudWatch validation error in the query-compatible JSON shape the SDK expects. */
+class CloudWatchError extends Error {
+  constructor(
+    readonly code: string,
+    readonly type: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+const invalid = (message: string) => new CloudWatchError('InvalidParameterValue', 'InvalidParameterValueException', message);
+const missing = (name: string) => new CloudWatchError('MissingParameter', 'MissingRequiredParameterException', `The parameter ${name} is required.`);
+
+export interface CloudWatchService extends LocalService {
+  allDatapoints(): readonly StoredDatapoint[];
+}
+
+/**
+ * CloudWatch metrics on the local endpoint: PutMetricData stored in memory; ListMetrics,
+ * GetMetricStatistics and GetMetricData answer from it. The SDK speaks awsJson1_0 with query
+ * compatibility, so errors carry the `x-amzn-query-error` header.
+ */
+export function createCloudWatchService(): CloudWatchService {
+  const datapoints: StoredDatapoint[] = [];
+
+  const operations: Record<string, (body: any) => unknown> = {
+    PutMetricData(body) {
+      const namespace = requireString(body?.Namespace, 'Namespace');
+      if (namespace.startsWith('AWS/')) throw invalid('The value AWS/ for parameter Namespace is invalid: namespaces starting with AWS/ are reserved.');
+      const data = body?.MetricData;
+      if (!Array.isArray(data) || data.length === 0) throw missing('MetricData');
+      if (data.length > 1000) throw invalid(`The collection MetricData must not have a size greater than 1000.`);
+      const stored = data.map((datum: any, i: number) => toDatapoints(namespace, datum, i)).flat();
+      datapoints.push(...stored);
+      return {};
+    },
+    ListMetrics(body) {
+      const seen = new Map<string, { Namespace: string; MetricName: string; Dimensions: Dimension[] }>();
+      for (const d of datapoints) {
+        if (body?.Namespace && d.namespace !== body.Namespace) continue;
+        if (body?.MetricName && d.metricName !== body.MetricName) continue;
+        const filters: { Name: string; Value?: string }[] = body?.Dimensions ?? [];
+        if (!filters.every((f) => d.dimensions.some((x) => x.Name === f.Name && (f.Value === undefined || x.Value === f.Value)))) continue;
+        seen.set(metricKey(d.namespace, d.metricName, d.dimensions), { Namespace: d.namespace, MetricName: d.metricName, Dimensions: d.dimensions });
+      }
+      return { Metrics: [...seen.values()] };
+    },
+    GetMetricStatistics(body) {
+      const namespace = requireString(body?.Namespace, 'Namespace');
+      const metricName = requireString(body?.MetricName, 'MetricName');
+      const statistics: Statistic[] = body?.Statistics ?? [];
+      if (statistics.length === 0) throw missing('Statistics');
+      for (const s of statistics) if (!STATISTICS.includes(s)) throw invalid(`The value ${s} for parameter Statistics is not valid.`);
+      const buckets = bucketize(select(namespace, metricName, body?.Dimensions ?? [], body?.Unit), body);
+      return {
+        Label: metricName,
+        Datapoints: [...buckets.entries()].map(([start, points]) => ({
+          Timestamp: start / 1000,
+          ...Object.fromEntries(statistics.map((s) => [s, aggregate(points, s)])),
+          ...(points[0]?.unit ? { Unit: points[0].unit } : {}),
+        })),
+      };
+    },
+    GetMetricData(body) {
+      const queries: any[] = body?.MetricDataQueries ?? [];
+      if (queries.length === 0) throw missing('MetricDataQueries');
+      return {
+        MetricDataResults: queries
+          .filter((q) => q.ReturnData !== false)
+          .map((q) => {
+            if (!q.MetricStat) throw invalid(`Query ${q.Id}: only MetricStat queries are supported by the local CloudWatch (no metric math).`);
+            const { Metric, Period, Stat, Unit } = q.MetricStat;
+            if (!STATISTICS.includes(Stat)) throw invalid(`Query ${q.Id}: the statistic ${Stat} is not supported locally.`);
+            const buckets = [...bucketize(select(Metric.Namespace, Metric.MetricName, Metric.Dimensions ?? [], Unit), { ...body, Period }).entries()].sort((a, b) => b[0] - a[0]);
+            return {
+              Id: q.Id,
+              Label: q.Label ?? Metric.MetricName,
+              Timestamps: buckets.map(([start]) => start / 1000),
+              Values: buckets.map(([, points]) => aggregate(points, Stat)),
+              StatusCode: 'Complete',
+            };
+          }),
+        Messages: [],
+      };
+    },
+  };
+
+  function select(namespace: string, metricName: string, dimensions: Dimension[], unit?: string) {
+    // CloudWatch matches dimensions exactly: the same set, no more, no fewer.
+    const key = metricKey(namespace, metricName, dimensions);
+    return datapoints.filter((d) => metricKey(d.namespace, d.metricName, d.dimensions) === key && (!unit || d.unit === unit));
+  }
+
+  return {
+    allDatapoints: () => datapoints,
+    async handle(operation: string, body: unknown): Promise<ServiceResponse> {
+      const run = operations[operation];
+      try {
+        if (!run) throw new CloudWatchError('InvalidAction', 'InvalidAction', `The action ${operation} is not valid for this endpoint.`);
+        return ok(run(body));
+      } catch (error) {
+        if (!(error instanceof CloudWatchError)) throw error;
+        return {
+          status: 400,
+          headers: { 'x-amzn-query-error': `${error.code};Sender` },
+          body: { __type: `com.amazonaws.cloudwatch#${error.type}`, message: error.message },
+        };
+      }
+    },
+  };
+}
+
+function requireString(value: unknown, name: string): string {
+  if (typeof value !== 'string' || value.length === 0) throw missing(name);
+  return value;
+}
+
+function metricKey(namespace: string, metricName: string, dimensions: Dimension[]): string {
+  const dims = [...dimensions].sort((a, b) => a.Name.localeCompare(b.Name)).map((d) => `${d.Name}=${d.Value}`);
+  return `${namespace}|${metricName}|${dims.join(',')}`;
+}
+
+function toDatapoints(namespace: string, datum: any, index: number): StoredDatapoint[] {
+  const where = `MetricData.member.${index + 1}`;
+  const metricName = requireString(datum?.MetricName, `${where}.MetricName`);
+  const dimensions: Dimension[] = datum.Dimensions ?? [];
+  if (dimensions.length > 30) throw invalid(`The collection ${where}.Dimensions must not have a size greater than 30.`);
+  for (const d of dimensions) {
+    if (!d?.Name || d.Value === undefined || d.Value === '') throw invalid(`The parameter ${where}.Dimensions must have a Name and a non-empty Value.`);
+  }
+  const timestamp = datum.Timestamp !== undefined ? Number(datum.Timestamp) * 1000 : Date.now();
+  const base = { namespace, metricName, dimensions, timestamp, ...(datum.Unit ? { unit: datum.Unit } : {}) };
+  const finite = (v: unknown, name: string) => {
+    if (typeof v !== 'number' || !Number.isFinite(v)) throw invalid(`The value ${String(v)} for parameter ${where}.${name} is invalid.`);
+    return v;
+  };
+  if (datum.StatisticValues) {
+    const s = datum.StatisticValues;
+    return [{ ...base, sampleCount: finite(s.SampleCount, 'StatisticValues.SampleCount'), sum: finite(s.Sum, 'StatisticValues.Sum'), minimum: finite(s.Minimum, 'StatisticValues.Minimum'), maximum: finite(s.Maximum, 'StatisticValues.Maximum') }];
+  }
+  if (Array.isArray(datum.Values)) {
+    const counts: number[] = datum.Counts ?? datum.Values.map(() => 1);
+    return datum.Values.map((v: unknown, i: number) => {
+      const value = finite(v, `Values.${i + 1}`);
+      const count = counts[i] ?? 1;
+      return { ...base, sampleCount: count, sum: value * count, minimum: value, maximum: value };
+    });
+  }
+  const value = finite(datum.Value, 'Value');
+  return [{ ...base, sampleCount: 1, sum: value, minimum: value, maximum: value }];
+}
+
+function bucketize(points: StoredDatapoint[], body: any): Map<number, StoredDatapoint[]> {
+  if (body?.StartTime === undefined) throw missing('StartTime');
+  if (body?.EndTime === undefined) throw missing('EndTime');
+  const period = Number(body?.Period);
+  if (!Number.isInteger(period) || period < 1) throw invalid('The parameter Period must be a positive whole number of seconds.');
+  const start = Number(body.StartTime) * 1000;
+  const end = Number(body.EndTime) * 1000;
+  if (!(end > start)) throw invalid('The parameter StartTime must be earlier than EndTime.');
+  const buckets = new Map<number, StoredDatapoint[]>();
+  for (const p of points) {
+    if (p.timestamp < start || p.timestamp >= end) continue;
+    const bucket = start + Math.floor((p.timestamp - start) / (period * 1000)) * period * 1000;
+    buckets.set(bucket, [...(buckets.get(bucket) ?? []), p]);
+  }
+  return buckets;
+}
+
+function aggregate(points: StoredDatapoint[], statistic: Statistic): number {
+  const count = points.reduce((n, p) => n + p.sampleCount, 0);
+  const sum = points.reduce((n, p) => n + p.sum, 0);
+  switch (statistic) {
+    case 'SampleCount':
+      return count;
+    case 'Sum':
+      return sum;
+    case 'Average':
+      return count === 0 ? 0 : sum / count;
+    case 'Minimum':
+      return Math.min(...points.map((p) => p.minimum));
+    case 'Maximum':
+      return Math.max(...points.map((p) => p.maximum));
+  }
+}
+

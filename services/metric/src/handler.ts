@@ -1,0 +1,19 @@
+import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { completionHandler, createLogger, requireEnv } from '@gamekeeper/middleware';
+import { DEFAULT_METRICS_NAMESPACE, METRICS_NAMESPACE_ENV, logMetrics } from './metrics';
+import { IDEMPOTENCY_TABLE_ENV, oncePerEvent } from './once-per-event';
+
+const logger = createLogger('metric');
+const dependencies = { cloudWatch: new CloudWatchClient({}), namespace: process.env[METRICS_NAMESPACE_ENV] || DEFAULT_METRICS_NAMESPACE };
+const logMetricsOnce = oncePerEvent(async (event) => logMetrics(event, dependencies), {
+  client: new DynamoDBClient({}),
+  tableName: requireEnv(IDEMPOTENCY_TABLE_ENV),
+});
+
+/** LogMetric: a thin adapter; contracts parse first (so bad input leaves no idempotency record), then once per eventId. */
+export const handler = completionHandler(async (event, context) => {
+  const result = await logMetricsOnce(event, context);
+  logger.info('metrics logged', { ...result });
+  return result;
+}, { logger });

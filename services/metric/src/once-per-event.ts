@@ -1,0 +1,27 @@
+import { IdempotencyConfig, makeIdempotent } from '@aws-lambda-powertools/idempotency';
+import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { CompletionEvent } from '@gamekeeper/contracts';
+import type { Context } from 'aws-lambda';
+
+/** The env var the infra sets to the idempotency table's name. */
+export const IDEMPOTENCY_TABLE_ENV = 'IDEMPOTENCY_TABLE_NAME';
+/** Powertools' record layout: partition key `id`, TTL attribute `expiration`. */
+export const idempotencyTableKey = { partitionKey: 'id' } as const;
+export const IDEMPOTENCY_TTL_ATTRIBUTE = 'expiration';
+/** Remember an event longer than EventBridge retries it (24 h). */
+export const IDEMPOTENCY_WINDOW_SECONDS = 48 * 60 * 60;
+
+/**
+ * PutMetricData is not idempotent, so a redelivered event would count twice. Powertools idempotency
+ * keyed on `detail.eventId` (never the envelope id, which a producer resend changes) runs the work once
+ * and hands later deliveries the stored result.
+ */
+export function oncePerEvent<TResult>(
+  work: (event: CompletionEvent, context: Context) => Promise<TResult>,
+  { client, tableName }: { client: DynamoDBClient; tableName: string },
+) {
+  const persistenceStore = new DynamoDBPersistenceLayer({ tableName, awsSdkV3Client: client as never });
+  const config = new IdempotencyConfig({ eventKeyJmesPath: 'detail.eventId', expiresAfterSeconds: IDEMPOTENCY_WINDOW_SECONDS });
+  return makeIdempotent(work, { persistenceStore, config });
+}
