@@ -1,0 +1,4 @@
+// `cdk synth` / `cdk deploy` entry point.
+import { createGamekeeperApp } from '../src/app';
+
+createGamekeeperApp();
