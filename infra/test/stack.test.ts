@@ -1,0 +1,217 @@
+import { COMPLETION_DETAIL_TYPES, DetailType, EVENT_BUS_NAME, Source } from '@gamekeeper/contracts';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import aslValidator from 'asl-validator';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { createGamekeeperApp } from '../src/app';
+import { RETRYABLE_ERRORS } from '../src/housekeeping-workflow';
+
+// Synthesized in-process without bundling: fast, and the template is the same but for asset hashes.
+const noBundling = { context: { 'aws:cdk:bundling-stacks': [] } };
+let template: Template;
+let resources: Record<string, { Type: string; Properties: Record<string, any>; Metadata?: Record<string, unknown> }>;
+let definition: Record<string, any>;
+
+const logicalIdOf = (type: string, prefix: string) => {
+  const id = Object.keys(resources).find((key) => resources[key]!.Type === type && key.startsWith(prefix));
+  if (!id) throw new Error(`no ${type} starting with ${prefix}`);
+  return id;
+};
+/** Turns the DefinitionString's Fn::Join (with function ARNs as Fn::GetAtt) into the ASL JSON. */
+const resolveDefinition = (value: any): string =>
+  value['Fn::Join'][1]
+    .map((part: any) => {
+      if (typeof part === 'string') return part;
+      if (part.Ref === 'AWS::Partition') return 'aws';
+      return `arn:aws:lambda:us-east-1:123456789012:function:${part['Fn::GetAtt'][0]}`;
+    })
+    .join('');
+const statesOf = (def: any): Record<string, any> =>
+  Object.assign({}, def.States, ...Object.values<any>(def.States).flatMap((s) => (s.Branches ?? []).map(statesOf)));
+
+beforeAll(() => {
+  const { stack } = createGamekeeperApp({ app: noBundling });
+  template = Template.fromStack(stack);
+  resources = template.toJSON().Resources;
+  const machine = resources[logicalIdOf('AWS::StepFunctions::StateMachine', 'HousekeepingStateMachine')]!;
+  definition = JSON.parse(resolveDefinition(machine.Properties.DefinitionString));
+});
+
+describe('event bus and rule', () => {
+  it('has the custom bus named in the contracts', () => {
+    template.hasResourceProperties('AWS::Events::EventBus', { Name: EVENT_BUS_NAME });
+  });
+
+  it('matches the contracts’ source and completion detail-types, and targets the state machine with retries and a DLQ', () => {
+    const rule = resources[logicalIdOf('AWS::Events::Rule', 'HousekeepingRule')]!.Properties;
+    expect(rule.EventPattern).toEqual({ source: [Source.GameBackend], 'detail-type': [...COMPLETION_DETAIL_TYPES] });
+    expect(rule.EventPattern['detail-type']).not.toContain(DetailType.LevelReportGenerated);
+    expect(rule.EventBusName).toEqual({ Ref: logicalIdOf('AWS::Events::EventBus', 'GameEventsBus') });
+    expect(rule.Targets).toHaveLength(1);
+    expect(rule.Targets[0]).toMatchObject({
+      Arn: { Ref: logicalIdOf('AWS::StepFunctions::StateMachine', 'HousekeepingStateMachine') },
+      RetryPolicy: { MaximumRetryAttempts: 12, MaximumEventAgeInSeconds: 21600 },
+      DeadLetterConfig: { Arn: { 'Fn::GetAtt': [logicalIdOf('AWS::SQS::Queue', 'DeliveryDeadLetterQueue'), 'Arn'] } },
+    });
+  });
+
+  it('encrypts the dead-letter queue and enforces TLS on it', () => {
+    template.hasResourceProperties('AWS::SQS::Queue', { SqsManagedSseEnabled: true });
+    template.hasResourceProperties('AWS::SQS::QueuePolicy', {
+      PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } })]) },
+    });
+  });
+});
+
+describe('the housekeeping state machine', () => {
+  it('is an Express workflow with full logging and tracing', () => {
+    template.hasResourceProperties('AWS::StepFunctions::StateMachine', {
+      StateMachineType: 'EXPRESS',
+      TracingConfiguration: { Enabled: true },
+      LoggingConfiguration: Match.objectLike({ Level: 'ALL', IncludeExecutionData: true }),
+    });
+  });
+
+  it('is valid ASL per asl-validator', () => {
+    const { isValid, errorsText } = aslValidator(definition);
+    expect(errorsText()).toBe('');
+    expect(isValid).toBe(true);
+  });
+
+  it('runs a Parallel with three branches: report, the level/game choice, metric', () => {
+    expect(definition.StartAt).toBe('Housekeeping');
+    const parallel = definition.States.Housekeeping;
+    expect(parallel.Type).toBe('Parallel');
+    expect(parallel.End).toBe(true);
+    expect(parallel.Branches.map((b: any) => b.StartAt)).toEqual(['GenerateReport', 'IsGameCompleted', 'LogMetric']);
+  });
+
+  it('chooses the game store for game completions and the level store otherwise', () => {
+    const choice = parallel().Branches[1].States.IsGameCompleted;
+    expect(choice.Type).toBe('Choice');
+    expect(choice.Choices).toEqual([{ Variable: "$['detail-type']", StringEquals: DetailType.GameCompleted, Next: 'UpdateCompletedGame' }]);
+    expect(choice.Default).toBe('UpdateCompletedLevel');
+  });
+
+  it('invokes each function with the whole event and returns its payload', () => {
+    const states = statesOf(definition);
+    const functionOf = { GenerateReport: 'ReportFunction', UpdateCompletedLevel: 'LevelStoreFunction', UpdateCompletedGame: 'GameStoreFunction', LogMetric: 'MetricFunction' };
+    for (const [state, fn] of Object.entries(functionOf)) {
+      expect(states[state]).toMatchObject({ Type: 'Task', Resource: 'arn:aws:states:::lambda:invoke', OutputPath: '$.Payload', Parameters: { 'Payload.$': '$' } });
+      expect(states[state].Parameters.FunctionName).toMatch(new RegExp(`function:${fn}`));
+    }
+  });
+
+  it('retries transient errors with backoff and full jitter, and never retries InvalidGameEvent', () => {
+    const tasks = Object.values(statesOf(definition)).filter((s: any) => s.Type === 'Task');
+    expect(tasks).toHaveLength(4);
+    for (const task of tasks as any[]) {
+      expect(task.Retry).toEqual([{ ErrorEquals: RETRYABLE_ERRORS, IntervalSeconds: 1, BackoffRate: 2, MaxAttempts: 6, MaxDelaySeconds: 20, JitterStrategy: 'FULL' }]);
+      const retried = task.Retry.flatMap((r: any) => r.ErrorEquals);
+      expect(retried).toEqual(expect.arrayContaining(['Lambda.ServiceException', 'Lambda.TooManyRequestsException']));
+      for (const never of ['InvalidGameEvent', 'States.ALL', 'States.TaskFailed']) expect(retried).not.toContain(never);
+    }
+  });
+});
+const parallel = () => definition.States.Housekeeping;
+
+describe('functions', () => {
+  it('run nodejs22.x on arm64 with tracing, and name their service package for the local runtime', () => {
+    const functions = Object.entries(resources).filter(([, r]) => r.Type === 'AWS::Lambda::Function');
+    expect(functions.map(([, r]) => r.Metadata?.['gamekeeper:servicePackage']).sort()).toEqual([
+      '@gamekeeper/game-store',
+      '@gamekeeper/level-store',
+      '@gamekeeper/metric',
+      '@gamekeeper/report',
+    ]);
+    for (const [, fn] of functions) {
+      expect(fn.Properties).toMatchObject({ Runtime: 'nodejs22.x', Architectures: ['arm64'], TracingConfig: { Mode: 'Active' } });
+      expect(fn.Properties.Environment.Variables).toMatchObject({ NODE_OPTIONS: '--enable-source-maps', LOG_LEVEL: 'INFO' });
+    }
+  });
+});
+
+describe('least privilege', () => {
+  const policyOf = (functionPrefix: string) => {
+    const role = logicalIdOf('AWS::IAM::Role', `${functionPrefix}FunctionServiceRole`);
+    const policy = Object.values(resources).find((r) => r.Type === 'AWS::IAM::Policy' && r.Properties.Roles.some((x: any) => x.Ref === role));
+    return policy!.Properties.PolicyDocument.Statement as Array<{ Action: string | string[]; Resource: unknown; Condition?: unknown }>;
+  };
+  const actions = (s: { Action: string | string[] }) => [s.Action].flat();
+  const dataStatements = (prefix: string) => policyOf(prefix).filter((s) => !actions(s).every((a) => a.startsWith('xray:')));
+  const arnOf = (type: string, prefix: string) => ({ 'Fn::GetAtt': [logicalIdOf(type, prefix), 'Arn'] });
+
+  it('gives no function or role a wildcard action', () => {
+    const all = Object.values(resources).filter((r) => r.Type === 'AWS::IAM::Policy').flatMap((p) => p.Properties.PolicyDocument.Statement);
+    for (const statement of all) for (const action of actions(statement)) expect(action).not.toMatch(/\*/);
+  });
+
+  it('lets the report put events on the gamekeeper bus only', () => {
+    expect(dataStatements('Report')).toEqual([{ Effect: 'Allow', Action: 'events:PutEvents', Resource: arnOf('AWS::Events::EventBus', 'GameEventsBus') }]);
+  });
+
+  it.each([
+    ['LevelStore', 'CompletedLevelTable'],
+    ['GameStore', 'CompletedGameTable'],
+  ])('lets %s read and write its own table only', (fn, table) => {
+    expect(dataStatements(fn)).toEqual([{ Effect: 'Allow', Action: ['dynamodb:GetItem', 'dynamodb:PutItem'], Resource: [arnOf('AWS::DynamoDB::Table', table)] }]);
+  });
+
+  it('lets the metric function put metrics in its namespace only, and use its idempotency table', () => {
+    const statements = dataStatements('Metric');
+    expect(statements).toContainEqual({ Effect: 'Allow', Action: 'cloudwatch:PutMetricData', Resource: '*', Condition: { StringEquals: { 'cloudwatch:namespace': 'Gamekeeper' } } });
+    expect(statements).toContainEqual({
+      Effect: 'Allow',
+      Action: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'],
+      Resource: [arnOf('AWS::DynamoDB::Table', 'MetricIdempotencyTable')],
+    });
+    expect(statements).toHaveLength(2);
+  });
+
+  it('lets the state machine invoke the four functions and nothing else', () => {
+    const role = logicalIdOf('AWS::IAM::Role', 'HousekeepingStateMachineRole');
+    const policy = Object.values(resources).find((r) => r.Type === 'AWS::IAM::Policy' && r.Properties.Roles.some((x: any) => x.Ref === role))!;
+    const invoke = policy.Properties.PolicyDocument.Statement.filter((s: any) => actions(s).includes('lambda:InvokeFunction'));
+    const targets = invoke.flatMap((s: any) => [s.Resource].flat()).map((r: any) => JSON.stringify(r));
+    for (const fn of ['Report', 'LevelStore', 'GameStore', 'Metric']) expect(targets.some((t: string) => t.includes(`${fn}Function`))).toBe(true);
+    expect(targets.every((t: string) => /(Report|LevelStore|GameStore|Metric)Function/.test(t))).toBe(true);
+  });
+});
+
+describe('tables', () => {
+  it.each([
+    ['CompletedLevelTable', [{ AttributeName: 'playerId', KeyType: 'HASH' }, { AttributeName: 'levelKey', KeyType: 'RANGE' }]],
+    ['CompletedGameTable', [{ AttributeName: 'playerId', KeyType: 'HASH' }, { AttributeName: 'gameId', KeyType: 'RANGE' }]],
+    ['MetricIdempotencyTable', [{ AttributeName: 'id', KeyType: 'HASH' }]],
+  ])('%s is on-demand, encrypted, point-in-time recoverable and retained', (table, keySchema) => {
+    const id = logicalIdOf('AWS::DynamoDB::Table', table);
+    expect(resources[id]!.Properties).toMatchObject({
+      KeySchema: keySchema,
+      BillingMode: 'PAY_PER_REQUEST',
+      PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+      SSESpecification: { SSEEnabled: true },
+    });
+    expect(template.toJSON().Resources[id].DeletionPolicy).toBe('Retain');
+  });
+});
+
+describe('alarms', () => {
+  it('alarm on failed executions and on dead letters, notifying an encrypted topic', () => {
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: 'ExecutionsFailed', Namespace: 'AWS/States', Threshold: 1 });
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: 'ApproximateNumberOfMessagesVisible', Namespace: 'AWS/SQS', Threshold: 1 });
+    template.hasResourceProperties('AWS::SNS::Topic', { KmsMasterKeyId: Match.anyValue() });
+  });
+});
+
+describe('cdk-nag', () => {
+  it('passes AwsSolutions with every finding acknowledged (synthesis would fail otherwise)', () => {
+    const { app } = createGamekeeperApp({ app: noBundling });
+    expect(() => app.synth()).not.toThrow();
+  });
+
+  it('fails synthesis on a finding nobody acknowledged', () => {
+    const { app, stack } = createGamekeeperApp({ app: noBundling });
+    stack.functions.report.function.addToRolePolicy(new PolicyStatement({ actions: ['dynamodb:*'], resources: ['*'] }));
+    expect(() => app.synth()).toThrow(/AwsSolutions-IAM5\[Action::dynamodb:\*\]/);
+  });
+});
