@@ -14,11 +14,11 @@ const history: HistoryEvent[] = [
   ev(2, 'TaskStateEntered', { stateEnteredEventDetails: { name: 'Level', input: '{"b":2}' } }), // 4
   ev(3, 'TaskScheduled'), // 5 Report
   ev(4, 'TaskScheduled'), // 6 Level
-  ev(6, 'TaskFailed', { taskFailedEventDetails: { error: 'ConcurrentUpdateConflict', cause: 'busy' } }), // 7 Level
+  ev(6, 'TaskFailed', { taskFailedEventDetails: { resourceType: 'lambda', resource: 'invoke', error: 'ConcurrentUpdateConflict', cause: 'busy' } }), // 7 Level
   ev(5, 'TaskSucceeded'), // 8 Report
   ev(7, 'TaskScheduled'), // 9 Level retry
   ev(8, 'TaskStateExited', { stateExitedEventDetails: { name: 'Report', output: '{"rating":"A"}' } }), // 10
-  ev(9, 'TaskFailed', { taskFailedEventDetails: { error: 'ConcurrentUpdateConflict', cause: 'still busy' } }), // 11
+  ev(9, 'TaskFailed', { taskFailedEventDetails: { resourceType: 'lambda', resource: 'invoke', error: 'ConcurrentUpdateConflict', cause: 'still busy' } }), // 11
   ev(11, 'TaskScheduled'), // 12
   ev(12, 'TaskSucceeded'), // 13
   ev(13, 'TaskStateExited', { stateExitedEventDetails: { name: 'Level', output: '{"outcome":"applied"}' } }),

@@ -35,8 +35,8 @@ describe('applyOnce against dynalite', () => {
 
   it('lands every one of many concurrent different events on the same item', async () => {
     const key = { pk: 'b', sk: '1' };
-    await Promise.all(Array.from({ length: 25 }, (_, i) => apply(key, `e${i}`, i)));
-    expect(await read(key)).toMatchObject({ count: 25, best: 24, version: 25 });
+    await Promise.all(Array.from({ length: 12 }, (_, i) => apply(key, `e${i}`, i)));
+    expect(await read(key)).toMatchObject({ count: 12, best: 11, version: 12 });
   });
 
   it('lands the same event delivered concurrently exactly once', async () => {
