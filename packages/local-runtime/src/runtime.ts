@@ -1,5 +1,5 @@
 /// <reference path="./types/dynalite.d.ts" />
-import { mkdirSync } from 'node:fs';
+import { createWriteStream, mkdirSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -31,6 +31,8 @@ export interface LocalRuntimeOptions {
   maxConcurrencyPerFunction?: number;
   region?: string;
   accountId?: string;
+  /** File the functions' logs are appended to (like CloudWatch Logs); the process output when absent. */
+  functionLogFile?: string;
 }
 
 export interface RuntimeSummary {
@@ -132,6 +134,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
   await createTables(dynamoClient, model);
 
   const bundleDir = join(options.dataDir ?? join(tmpdir(), 'gamekeeper-local'), 'functions');
+  const logSink = options.functionLogFile ? createWriteStream(options.functionLogFile, { flags: 'a' }) : undefined;
   for (const fn of model.functions) {
     if (!fn.servicePackage) continue;
     const handlerFile = await bundleHandler(fn.servicePackage, bundleDir, options.resolveFunctionsFrom);
@@ -152,6 +155,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
         timeoutSeconds: fn.timeoutSeconds,
         memoryMb: fn.memoryMb,
         maxConcurrency: options.maxConcurrencyPerFunction ?? 4,
+        ...(logSink ? { logSink } : {}),
       }),
     );
   }
@@ -195,6 +199,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await new Promise<void>((resolve) => dynamo.close(() => resolve()));
+      await new Promise<void>((resolve) => (logSink ? logSink.end(resolve) : resolve()));
     },
   };
 }

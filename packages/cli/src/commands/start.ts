@@ -1,3 +1,6 @@
+import { mkdirSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { type LocalRuntime, startLocalRuntime } from '@gamekeeper/local-runtime';
 import { awsClients } from '../clients';
 import { progress } from '../progress';
@@ -18,7 +21,11 @@ export async function runStart(options: StartOptions): Promise<void> {
   const startedAt = Date.now();
   console.log('gamekeeper: synthesizing the CDK app...');
   const { template, appDir } = loadGamekeeperStack();
+  const logDir = options.data ?? mkdtempSync(join(tmpdir(), 'gamekeeper-'));
+  mkdirSync(logDir, { recursive: true });
+  const functionLogFile = join(logDir, 'functions.log');
   const runtime = await startLocalRuntime({
+    functionLogFile,
     template,
     resolveFunctionsFrom: appDir,
     port: options.port,
@@ -26,6 +33,7 @@ export async function runStart(options: StartOptions): Promise<void> {
     ...(options.data ? { dataDir: options.data } : {}),
   });
   printBanner(runtime, options, Date.now() - startedAt);
+  console.log(`  function logs:  ${functionLogFile}`);
 
   if (options.sample) {
     const events = readSessionFile(SAMPLE_SESSION_FILE);

@@ -27,6 +27,8 @@ export interface FunctionPoolOptions {
   memoryMb: number;
   /** Most execution environments alive at once (Lambda's concurrency for this function). */
   maxConcurrency: number;
+  /** Where the function's stdout/stderr (its structured logs) go; the runtime's own output when absent. */
+  logSink?: NodeJS.WritableStream;
 }
 
 interface Environment {
@@ -119,7 +121,15 @@ export class FunctionPool {
       env: { ...env, AWS_LAMBDA_FUNCTION_NAME: functionName, LOCAL_FUNCTION_ARN: functionArn },
       workerData: { handlerFile, functionName, memoryMb, timeoutMs: timeoutSeconds * 1000, exportName: this.options.exportName ?? 'handler' },
       resourceLimits: { maxOldGenerationSizeMb: Math.max(64, memoryMb) },
+      stdout: Boolean(this.options.logSink),
+      stderr: Boolean(this.options.logSink),
     });
+    if (this.options.logSink) {
+      // Like CloudWatch Logs: each function's output collected apart from the runtime's own.
+      const sink = this.options.logSink;
+      worker.stdout.on('data', (chunk: Buffer) => sink.write(chunk));
+      worker.stderr.on('data', (chunk: Buffer) => sink.write(chunk));
+    }
     const environment: Environment = { worker, busy: true };
     const ready = new Promise<void>((resolve, reject) => {
       worker.once('error', reject);
