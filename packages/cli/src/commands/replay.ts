@@ -21,7 +21,7 @@ export async function runReplay(file: string, options: ReplayOptions): Promise<v
   for (const problem of summary.problems.slice(0, 10)) console.log(`  - ${problem}`);
   if (options.wait && summary.sent > 0) {
     const outcome = await waitForExecutions(clients.sfn, summary.sent, { ...(baseline ? { baseline } : {}) });
-    console.log(`executions: ${outcome.succeeded} succeeded, ${outcome.failed} failed, ${outcome.running} still running`);
+    console.log(`executions: ${outcome.succeeded} succeeded, ${outcome.failed} failed, ${outcome.running} running`);
   }
   if (summary.rejected + summary.failed > 0) process.exitCode = 1;
 }

@@ -1,0 +1,18 @@
+import { type LocalRuntime, startLocalRuntime } from '@gamekeeper/local-runtime';
+import { awsClients } from '../../src/clients';
+import { loadGamekeeperStack } from '../../src/synth';
+
+/** The whole gamekeeper stack in-process on a random loopback port, with real SDK clients pointed at it. */
+export async function startStack(): Promise<{ runtime: LocalRuntime; clients: ReturnType<typeof awsClients>; stop(): Promise<void> }> {
+  const { template, appDir } = loadGamekeeperStack();
+  const runtime = await startLocalRuntime({ template, resolveFunctionsFrom: appDir, port: 0, retryIntervalMs: 0, functionLogFile: '/dev/null' });
+  const clients = awsClients(runtime.url);
+  return {
+    runtime,
+    clients,
+    stop: async () => {
+      for (const client of Object.values(clients)) client.destroy();
+      await runtime.stop();
+    },
+  };
+}
