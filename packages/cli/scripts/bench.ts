@@ -1,61 +1,116 @@
-// `npm run bench`: end-to-end throughput and latency of the local stack (PutEvents → execution
-// succeeded, through real SDK clients) against a baseline that calls the four handlers directly on the
-// same DynamoDB. Prints numbers; asserts nothing (speed goals are measured, not tested).
+// `npm run bench [-- --events N --concurrency C]`: throughput and latency of the local stack end to end
+// (PutEvents → execution succeeded, through real SDK clients) against a baseline that calls the four
+// handlers directly on the same DynamoDB/CloudWatch/EventBridge. Prints numbers; asserts nothing.
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
+import { createRequire } from 'node:module';
+import { type CompletionEvent, DetailType, sourceByType } from '@gamekeeper/contracts';
 import { startLocalRuntime } from '@gamekeeper/local-runtime';
+import { createProducer } from '@gamekeeper/producer';
 import { awsClients } from '../src/clients';
-import { publishAll } from '../src/publish';
-import { generateSession } from '../src/session';
+import { type SessionEvent, generateSession } from '../src/session';
 import { loadGamekeeperStack } from '../src/synth';
 
 const { values } = parseArgs({ options: { events: { type: 'string', default: '1000' }, concurrency: { type: 'string', default: '8' } } });
 const total = Number(values.events);
 const concurrency = Number(values.concurrency);
 
-const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0;
-const stats = (latencies: number[], ms: number) => {
-  const sorted = [...latencies].sort((a, b) => a - b);
-  return { eventsPerSecond: (latencies.length / ms) * 1000, p50: percentile(sorted, 50), p99: percentile(sorted, 99) };
-};
-
-function session(seed: number) {
-  const players = Math.max(1, Math.ceil(total / 12));
-  return generateSession({ seed, players, games: ['space-hopper', 'cave-runner'], levelsPerGame: 5 }).slice(0, total);
+interface Figures {
+  events: number;
+  failed: number;
+  seconds: number;
+  eventsPerSecond: number;
+  p50: number;
+  p99: number;
 }
 
-async function endToEnd() {
-  const { template, appDir } = loadGamekeeperStack();
-  const runtime = await startLocalRuntime({ template, resolveFunctionsFrom: appDir, port: 0, maxConcurrencyPerFunction: concurrency });
-  const clients = awsClients(runtime.url);
-  // Warm every function once, as a running stack would be.
-  await publishAll(clients.eventBridge, session(999).slice(0, concurrency * 2));
-  await runtime.idle();
+function figures(latencies: number[], ms: number, failed: number): Figures {
+  const sorted = [...latencies].sort((a, b) => a - b);
+  const at = (p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0;
+  return { events: latencies.length, failed, seconds: ms / 1000, eventsPerSecond: (latencies.length / ms) * 1000, p50: at(50), p99: at(99) };
+}
 
-  const events = session(1);
+const session = (seed: number) => {
+  const events: SessionEvent[] = [];
+  for (let s = seed; events.length < total; s++) events.push(...generateSession({ seed: s, players: 20, games: ['space-hopper', 'cave-runner'], levelsPerGame: 5 }));
+  return events.slice(0, total);
+};
+
+/** Runs `work` over items with at most `limit` in flight. */
+async function pool<T>(items: T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, async () => {
+    while (next < items.length) await work(items[next++]!);
+  }));
+}
+
+const { template, appDir } = loadGamekeeperStack();
+const runtime = await startLocalRuntime({ template, resolveFunctionsFrom: appDir, port: 0, maxConcurrencyPerFunction: concurrency, functionLogFile: '/dev/null' });
+const clients = awsClients(runtime.url);
+const producer = createProducer({ client: clients.eventBridge });
+console.log(`bench: ${total} events, concurrency ${concurrency}, endpoint ${runtime.url}`);
+
+async function endToEnd(events: SessionEvent[]): Promise<Figures> {
   const putAt = new Map<string, number>();
+  const batches: SessionEvent[][] = [];
+  for (let i = 0; i < events.length; i += 10) batches.push(events.slice(i, i + 10));
   const started = performance.now();
-  const originalStart = runtime.stepFunctions.start.bind(runtime.stepFunctions);
-  await publishAll(clients.eventBridge, events, {
-    concurrency,
-    onProgress: () => undefined,
-  }).then(() => undefined);
-  void originalStart;
-  for (const event of events) putAt.set(String(event.detail.eventId), started);
+  await pool(batches, concurrency, async (batch) => {
+    const at = Date.now();
+    for (const e of batch) putAt.set(String(e.detail.eventId), at);
+    await producer.publish(batch.map((e) => ({ detailType: e.detailType, detail: e.detail })));
+  });
   await runtime.idle();
   const ms = performance.now() - started;
   const latencies: number[] = [];
   let failed = 0;
   for (const execution of runtime.stepFunctions.executions.values()) {
-    const input = JSON.parse(execution.input) as { detail: { eventId: string }; time: string };
-    if (!putAt.has(input.detail.eventId)) continue;
+    const eventId = (JSON.parse(execution.input) as { detail: { eventId: string } }).detail.eventId;
+    const at = putAt.get(eventId);
+    if (at === undefined) continue;
     if (execution.status !== 'SUCCEEDED') failed += 1;
-    latencies.push((execution.stopDate ?? 0) - execution.startDate);
+    latencies.push((execution.stopDate ?? Date.now()) - at);
   }
-  await runtime.stop();
-  return { ...stats(latencies, ms), failed, count: latencies.length };
+  return figures(latencies, ms, failed);
 }
 
-console.log(`bench: ${total} events, concurrency ${concurrency}`);
-const e2e = await endToEnd();
-console.log(`end-to-end: ${e2e.count} executions, ${e2e.failed} failed, ${e2e.eventsPerSecond.toFixed(1)} events/s, p50 ${e2e.p50.toFixed(1)} ms, p99 ${e2e.p99.toFixed(1)} ms`);
+async function directHandlers(events: SessionEvent[]): Promise<Figures> {
+  // The same handlers, in this process, against the same local services, with the template's environment.
+  for (const fn of runtime.model.functions) Object.assign(process.env, fn.environment);
+  Object.assign(process.env, { AWS_ENDPOINT_URL: runtime.url, AWS_REGION: runtime.model.region, AWS_ACCESS_KEY_ID: 'local', AWS_SECRET_ACCESS_KEY: 'local', POWERTOOLS_LOG_LEVEL: 'SILENT', LOG_LEVEL: 'SILENT' });
+  const require = createRequire(`${appDir}/package.json`);
+  const load = async (pkg: string) => (await import(require.resolve(`${pkg}/handler`))).handler as (e: unknown, c: unknown) => Promise<unknown>;
+  const [report, level, game, metric] = await Promise.all(['@gamekeeper/report', '@gamekeeper/level-store', '@gamekeeper/game-store', '@gamekeeper/metric'].map(load));
+  const context = { functionName: 'bench', awsRequestId: 'bench', getRemainingTimeInMillis: () => 30_000 };
+  const latencies: number[] = [];
+  let failed = 0;
+  const started = performance.now();
+  await pool(events, concurrency * 10, async (e) => {
+    const event = { version: '0', id: crypto.randomUUID(), 'detail-type': e.detailType, source: sourceByType[e.detailType], account: '000000000000', time: new Date().toISOString().replace(/\.\d+Z$/, 'Z'), region: runtime.model.region, resources: [], detail: e.detail } as unknown as CompletionEvent;
+    const at = performance.now();
+    try {
+      const store = e.detailType === DetailType.GameCompleted ? game! : level!;
+      await Promise.all([report!(event, context), store(event, context), metric!(event, context)]);
+    } catch {
+      failed += 1;
+    }
+    latencies.push(performance.now() - at);
+  });
+  return figures(latencies, performance.now() - started, failed);
+}
+
+const line = (name: string, f: Figures) =>
+  `${name.padEnd(16)} ${String(f.events).padStart(6)} events  ${f.failed} failed  ${f.seconds.toFixed(2)} s  ${f.eventsPerSecond.toFixed(1).padStart(7)} events/s  p50 ${f.p50.toFixed(1)} ms  p99 ${f.p99.toFixed(1)} ms`;
+
+// Warm every function's execution environments first, as a running stack would be.
+await endToEnd(session(900).slice(0, Math.min(total, concurrency * 10)));
+const e2e = await endToEnd(session(1));
+const rssAfterEndToEnd = process.memoryUsage().rss;
+const baseline = await directHandlers(session(500));
+console.log(line('end-to-end', e2e));
+console.log(line('direct handlers', baseline));
+console.log(`ratio (end-to-end / direct events/s): ${(e2e.eventsPerSecond / baseline.eventsPerSecond).toFixed(2)}`);
+console.log(`rss: ${(rssAfterEndToEnd / 1024 / 1024).toFixed(0)} MB`);
+for (const client of Object.values(clients)) client.destroy();
+await runtime.stop();
+process.exit(0);
