@@ -20,7 +20,9 @@ export async function bundleHandler(servicePackage: string, outDir: string, reso
     platform: 'node',
     target: 'node20',
     format: 'esm',
-    sourcemap: 'inline',
+    // A linked source map keeps stack traces readable without every worker parsing an inline one.
+    sourcemap: 'linked',
+    minify: true,
     logLevel: 'error',
     banner: { js: "import { createRequire as __gkRequire } from 'node:module'; const require = __gkRequire(import.meta.url);" },
   });

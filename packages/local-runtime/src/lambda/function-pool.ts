@@ -121,6 +121,7 @@ export class FunctionPool {
       env: { ...env, AWS_LAMBDA_FUNCTION_NAME: functionName, LOCAL_FUNCTION_ARN: functionArn },
       workerData: { handlerFile, functionName, memoryMb, timeoutMs: timeoutSeconds * 1000, exportName: this.options.exportName ?? 'handler' },
       resourceLimits: { maxOldGenerationSizeMb: Math.max(64, memoryMb) },
+      execArgv: ['--enable-source-maps'],
       stdout: Boolean(this.options.logSink),
       stderr: Boolean(this.options.logSink),
     });
