@@ -3,6 +3,7 @@ export type { LocalRuntime, LocalRuntimeOptions, RuntimeSummary } from './runtim
 export { loadStackModel, localName } from './template/model';
 export type { CfnTemplate, StackModel } from './template/model';
 export { createEdgeServer } from './edge/server';
+export { createDynaliteServer } from './dynamodb/dynalite';
 export { EventBridgeService, entrySize } from './eventbridge/service';
 export { StepFunctionsService } from './stepfunctions/service';
 export { FunctionPool, LambdaFunctionError } from './lambda/function-pool';

@@ -1,11 +1,10 @@
-/// <reference path="./types/dynalite.d.ts" />
 import { createWriteStream, mkdirSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CreateTableCommand, DynamoDBClient, ListTablesCommand, ScanCommand } from '@aws-sdk/client-dynamodb';
-import dynalite from 'dynalite';
 import { createCloudWatchService } from './cloudwatch';
+import { createDynaliteServer } from './dynamodb/dynalite';
 import { createEdgeServer } from './edge/server';
 import { EventBridgeService } from './eventbridge/service';
 import { bundleHandler } from './lambda/bundle';
@@ -63,12 +62,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
   const accountId = options.accountId ?? '000000000000';
   const model = loadStackModel(options.template, { region, accountId });
 
-  const dynamo = dynalite({
-    createTableMs: 0,
-    deleteTableMs: 0,
-    updateTableMs: 0,
-    ...(options.dataDir ? { path: join(options.dataDir, 'dynamodb') } : {}),
-  });
+  const dynamo = createDynaliteServer(options.dataDir ? { path: join(options.dataDir, 'dynamodb') } : {});
   if (options.dataDir) mkdirSync(options.dataDir, { recursive: true });
 
   const queues = new QueueStore(model.queues);

@@ -1,8 +1,7 @@
-/// <reference path="./dynalite-module.d.ts" />
 import type { AddressInfo } from 'node:net';
 import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
-import dynalite from 'dynalite';
+import { createDynaliteServer } from '@gamekeeper/local-runtime';
 
 export interface LocalDynamo {
   endpoint: string;
@@ -12,7 +11,7 @@ export interface LocalDynamo {
 
 /** A real DynamoDB-compatible server (dynalite, in memory) on a random loopback port. */
 export async function startDynalite(): Promise<LocalDynamo> {
-  const server = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
+  const server = createDynaliteServer();
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
   const endpoint = `http://127.0.0.1:${port}`;
