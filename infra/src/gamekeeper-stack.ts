@@ -124,9 +124,8 @@ export class GamekeeperStack extends Stack {
     });
 
     const alarms = new Topic(this, 'AlarmTopic', { masterKey: Alias.fromAliasName(this, 'SnsManagedKey', 'alias/aws/sns'), enforceSSL: true });
-    const alarmOn = (id: string, alarm: Alarm) => alarm.addAlarmAction(new SnsAction(alarms));
+    const alarmOn = (alarm: Alarm) => alarm.addAlarmAction(new SnsAction(alarms));
     alarmOn(
-      'ExecutionsFailed',
       new Alarm(this, 'ExecutionsFailedAlarm', {
         alarmDescription: 'A housekeeping execution failed (after its retries)',
         metric: this.stateMachine.metricFailed({ period: Duration.minutes(1), statistic: 'Sum' }),
@@ -137,7 +136,6 @@ export class GamekeeperStack extends Stack {
       }),
     );
     alarmOn(
-      'DeadLetters',
       new Alarm(this, 'DeadLettersAlarm', {
         alarmDescription: 'Completions EventBridge could not deliver to the state machine are waiting in the dead-letter queue',
         metric: this.deadLetterQueue.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(1), statistic: 'Maximum' }),

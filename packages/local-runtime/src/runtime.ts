@@ -8,7 +8,7 @@ import { createDynaliteServer } from './dynamodb/dynalite';
 import { createEdgeServer } from './edge/server';
 import { EventBridgeService } from './eventbridge/service';
 import { bundleHandler } from './lambda/bundle';
-import { FunctionPool, LambdaFunctionError } from './lambda/function-pool';
+import { FunctionPool } from './lambda/function-pool';
 import { QueueStore } from './sqs/queues';
 import { type Execution, StepFunctionsService } from './stepfunctions/service';
 import { type CfnTemplate, type StackModel, loadStackModel } from './template/model';
@@ -197,8 +197,6 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     },
   };
 }
-
-export { LambdaFunctionError };
 
 async function createTables(client: DynamoDBClient, model: StackModel): Promise<void> {
   const existing = new Set((await client.send(new ListTablesCommand({}))).TableNames ?? []);

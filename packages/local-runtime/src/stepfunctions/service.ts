@@ -192,14 +192,7 @@ export class StepFunctionsService implements LocalService {
       .sort((a, b) => b.startDate - a.startDate);
     const { page, nextToken } = paginate(all, body.maxResults, body.nextToken);
     return {
-      executions: page.map((e) => ({
-        executionArn: e.executionArn,
-        stateMachineArn: e.stateMachineArn,
-        name: e.name,
-        status: e.status,
-        startDate: epochSeconds(e.startDate),
-        ...(e.stopDate ? { stopDate: epochSeconds(e.stopDate) } : {}),
-      })),
+      executions: page.map(listItem),
       ...(nextToken ? { nextToken } : {}),
     };
   }
@@ -212,7 +205,8 @@ export class StepFunctionsService implements LocalService {
   }
 }
 
-function describe(e: Execution) {
+/** What ListExecutions says of an execution. */
+function listItem(e: Execution) {
   return {
     executionArn: e.executionArn,
     stateMachineArn: e.stateMachineArn,
@@ -220,6 +214,13 @@ function describe(e: Execution) {
     status: e.status,
     startDate: epochSeconds(e.startDate),
     ...(e.stopDate ? { stopDate: epochSeconds(e.stopDate) } : {}),
+  };
+}
+
+/** What DescribeExecution (and StartSyncExecution) says: the list item plus input, output and error. */
+function describe(e: Execution) {
+  return {
+    ...listItem(e),
     input: e.input,
     inputDetails: { included: true },
     ...(e.output !== undefined ? { output: e.output, outputDetails: { included: true } } : {}),
