@@ -88,7 +88,16 @@ export class GamekeeperStack extends Stack {
     );
     this.functions = { report, levelStore, gameStore, metric };
 
+    // The one dead-letter store: events EventBridge could not deliver (the rule's DLQ) and events whose
+    // housekeeping failed after its retries (the state machine's Catch). Both carry the event as the body.
+    this.deadLetterQueue = new Queue(this, 'DeadLetterQueue', {
+      encryption: QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      retentionPeriod: Duration.days(14),
+    });
+
     const workflow = new HousekeepingWorkflow(this, 'Workflow', {
+      deadLetters: this.deadLetterQueue,
       report: report.function,
       levelStore: levelStore.function,
       gameStore: gameStore.function,
@@ -105,11 +114,6 @@ export class GamekeeperStack extends Stack {
       },
     });
 
-    this.deadLetterQueue = new Queue(this, 'DeliveryDeadLetterQueue', {
-      encryption: QueueEncryption.SQS_MANAGED,
-      enforceSSL: true,
-      retentionPeriod: Duration.days(14),
-    });
     this.rule = new Rule(this, 'HousekeepingRule', {
       eventBus: this.bus,
       description: 'Level and game completions from the game backend start the housekeeping',
@@ -137,7 +141,7 @@ export class GamekeeperStack extends Stack {
     );
     alarmOn(
       new Alarm(this, 'DeadLettersAlarm', {
-        alarmDescription: 'Completions EventBridge could not deliver to the state machine are waiting in the dead-letter queue',
+        alarmDescription: 'Completions that were not delivered or whose housekeeping failed are waiting in the dead-letter queue (gamekeeper redrive)',
         metric: this.deadLetterQueue.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(1), statistic: 'Maximum' }),
         threshold: 1,
         evaluationPeriods: 1,

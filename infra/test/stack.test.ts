@@ -23,6 +23,7 @@ const resolveDefinition = (value: any): string =>
     .map((part: any) => {
       if (typeof part === 'string') return part;
       if (part.Ref === 'AWS::Partition') return 'aws';
+      if (part.Ref) return `https://sqs.us-east-1.amazonaws.com/123456789012/${part.Ref}`;
       return `arn:aws:lambda:us-east-1:123456789012:function:${part['Fn::GetAtt'][0]}`;
     })
     .join('');
@@ -51,7 +52,7 @@ describe('event bus and rule', () => {
     expect(rule.Targets[0]).toMatchObject({
       Arn: { Ref: logicalIdOf('AWS::StepFunctions::StateMachine', 'HousekeepingStateMachine') },
       RetryPolicy: { MaximumRetryAttempts: 12, MaximumEventAgeInSeconds: 21600 },
-      DeadLetterConfig: { Arn: { 'Fn::GetAtt': [logicalIdOf('AWS::SQS::Queue', 'DeliveryDeadLetterQueue'), 'Arn'] } },
+      DeadLetterConfig: { Arn: { 'Fn::GetAtt': [logicalIdOf('AWS::SQS::Queue', 'DeadLetterQueue'), 'Arn'] } },
     });
   });
 
@@ -82,7 +83,6 @@ describe('the housekeeping state machine', () => {
     expect(definition.StartAt).toBe('Housekeeping');
     const parallel = definition.States.Housekeeping;
     expect(parallel.Type).toBe('Parallel');
-    expect(parallel.End).toBe(true);
     expect(parallel.Branches.map((b: any) => b.StartAt)).toEqual(['GenerateReport', 'IsGameCompleted', 'LogMetric']);
   });
 
@@ -103,7 +103,7 @@ describe('the housekeeping state machine', () => {
   });
 
   it('retries transient errors with backoff and full jitter, and never retries InvalidGameEvent', () => {
-    const tasks = Object.values(statesOf(definition)).filter((s: any) => s.Type === 'Task');
+    const tasks = Object.values(statesOf(definition)).filter((s: any) => s.Type === 'Task' && s.Resource.endsWith(':lambda:invoke'));
     expect(tasks).toHaveLength(4);
     for (const task of tasks as any[]) {
       expect(task.Retry).toEqual([{ ErrorEquals: RETRYABLE_ERRORS, IntervalSeconds: 1, BackoffRate: 2, MaxAttempts: 6, MaxDelaySeconds: 20, JitterStrategy: 'FULL' }]);
@@ -111,6 +111,33 @@ describe('the housekeeping state machine', () => {
       expect(retried).toEqual(expect.arrayContaining(['Lambda.ServiceException', 'Lambda.TooManyRequestsException']));
       for (const never of ['InvalidGameEvent', 'States.ALL', 'States.TaskFailed']) expect(retried).not.toContain(never);
     }
+  });
+
+  it('sends whatever still fails to the dead-letter queue with its error and cause, then fails with that error', () => {
+    expect(parallel().Catch).toEqual([{ ErrorEquals: ['States.ALL'], ResultPath: '$.failure', Next: 'RecordDeadLetter' }]);
+    const record = definition.States.RecordDeadLetter;
+    expect(record).toMatchObject({
+      Type: 'Task',
+      Resource: 'arn:aws:states:::aws-sdk:sqs:sendMessage',
+      ResultPath: null,
+      Next: 'HousekeepingFailed',
+      Parameters: {
+        'MessageBody.$': 'States.JsonToString($$.Execution.Input)',
+        MessageAttributes: {
+          ERROR_CODE: { DataType: 'String', 'StringValue.$': '$.failure.Error' },
+          ERROR_MESSAGE: { DataType: 'String', 'StringValue.$': '$.failure.Cause' },
+          EXECUTION_ARN: { DataType: 'String', 'StringValue.$': '$$.Execution.Id' },
+        },
+      },
+    });
+    expect(record.Parameters.QueueUrl).toContain(logicalIdOf('AWS::SQS::Queue', 'DeadLetterQueue'));
+    expect(record.Retry[0]).toMatchObject({ ErrorEquals: ['States.ALL'], MaxAttempts: 6, JitterStrategy: 'FULL' });
+    expect(definition.States.HousekeepingFailed).toMatchObject({ Type: 'Fail', ErrorPath: '$.failure.Error', CausePath: '$.failure.Cause' });
+  });
+
+  it('uses one dead-letter queue for the rule and the state machine', () => {
+    const queues = Object.values(resources).filter((r) => r.Type === 'AWS::SQS::Queue');
+    expect(queues).toHaveLength(1);
   });
 });
 const parallel = () => definition.States.Housekeeping;
@@ -175,6 +202,67 @@ describe('least privilege', () => {
     const targets = invoke.flatMap((s: any) => [s.Resource].flat()).map((r: any) => JSON.stringify(r));
     for (const fn of ['Report', 'LevelStore', 'GameStore', 'Metric']) expect(targets.some((t: string) => t.includes(`${fn}Function`))).toBe(true);
     expect(targets.every((t: string) => /(Report|LevelStore|GameStore|Metric)Function/.test(t))).toBe(true);
+  });
+});
+
+describe('every IAM statement in the stack', () => {
+  /** `<owner>: <actions> on <resources> [if <condition>]`, with logical ids stripped of their hashes. */
+  const nameOf = (logicalId: string) => logicalId.replace(/[0-9A-F]{8}$/, '');
+  const resourceText = (resource: any): string => {
+    if (typeof resource === 'string') return resource;
+    if (resource.Ref) return nameOf(resource.Ref);
+    if (resource['Fn::GetAtt']) return nameOf(resource['Fn::GetAtt'][0]);
+    if (resource['Fn::Join']) return resource['Fn::Join'][1].map(resourceText).join('');
+    throw new Error(`unexpected resource ${JSON.stringify(resource)}`);
+  };
+  const listing = () =>
+    Object.values(resources)
+      .filter((r) => r.Type === 'AWS::IAM::Policy')
+      .flatMap((policy) =>
+        policy.Properties.PolicyDocument.Statement.map((s: any) => {
+          const owner = nameOf(policy.Properties.Roles[0].Ref).replace(/(ServiceRole|Role)$/, '');
+          const condition = s.Condition ? ` if ${JSON.stringify(s.Condition)}` : '';
+          return `${owner}: ${s.Effect} ${[s.Action].flat().join(',')} on ${[s.Resource].flat().map(resourceText).join(',')}${condition}`;
+        }),
+      )
+      .sort();
+
+  it('is exactly this list: each scoped to its own resource, wildcards only where AWS has no resource-level permission', () => {
+    const xray = 'Allow xray:PutTraceSegments,xray:PutTelemetryRecords on *'; // X-Ray has no resource-level permissions
+    expect(listing()).toEqual(
+      [
+        `GameStoreFunction: ${xray}`,
+        'GameStoreFunction: Allow dynamodb:GetItem,dynamodb:PutItem on CompletedGameTable',
+        `LevelStoreFunction: ${xray}`,
+        'LevelStoreFunction: Allow dynamodb:GetItem,dynamodb:PutItem on CompletedLevelTable',
+        `MetricFunction: ${xray}`,
+        'MetricFunction: Allow dynamodb:GetItem,dynamodb:PutItem,dynamodb:UpdateItem,dynamodb:DeleteItem on MetricIdempotencyTable',
+        // PutMetricData has no resource-level permissions: the namespace condition is the scope.
+        'MetricFunction: Allow cloudwatch:PutMetricData on * if {"StringEquals":{"cloudwatch:namespace":"Gamekeeper"}}',
+        `ReportFunction: ${xray}`,
+        'ReportFunction: Allow events:PutEvents on GameEventsBus',
+        'HousekeepingStateMachineEvents: Allow states:StartExecution on HousekeepingStateMachine',
+        'HousekeepingStateMachine: Allow sqs:sendMessage on DeadLetterQueue',
+        // `:*` is the function's own versions and aliases.
+        ...['Report', 'LevelStore', 'GameStore', 'Metric'].map((fn) => `HousekeepingStateMachine: Allow lambda:InvokeFunction on ${fn}Function,${fn}Function:*`),
+        // Log delivery to CloudWatch Logs: these actions take no resource ARN (AWS documents `*`).
+        'HousekeepingStateMachine: Allow logs:CreateLogDelivery,logs:GetLogDelivery,logs:UpdateLogDelivery,logs:DeleteLogDelivery,logs:ListLogDeliveries,logs:PutResourcePolicy,logs:DescribeResourcePolicies,logs:DescribeLogGroups on *',
+        'HousekeepingStateMachine: Allow xray:PutTraceSegments,xray:PutTelemetryRecords,xray:GetSamplingRules,xray:GetSamplingTargets on *',
+      ].sort(),
+    );
+  });
+
+  it('never allows a wildcard action or Deny-less NotAction', () => {
+    for (const line of listing()) {
+      const actions = line.split(' on ')[0]!.split(' ').pop()!.split(',');
+      for (const action of actions) expect(action).toMatch(/^[a-z0-9]+:[A-Za-z]+$/);
+    }
+  });
+});
+
+describe('queues', () => {
+  it('the dead-letter queue is encrypted, TLS-only and keeps messages 14 days', () => {
+    template.hasResourceProperties('AWS::SQS::Queue', { SqsManagedSseEnabled: true, MessageRetentionPeriod: 14 * 24 * 3600 });
   });
 });
 
