@@ -3,6 +3,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { SFNClient } from '@aws-sdk/client-sfn';
+import { SQSClient } from '@aws-sdk/client-sqs';
 
 export const DEFAULT_PORT = 4577;
 export const DEFAULT_ENDPOINT = `http://127.0.0.1:${DEFAULT_PORT}`;
@@ -12,7 +13,8 @@ export function awsClients(endpoint: string | undefined) {
   const config = endpoint
     ? { endpoint, region: process.env.AWS_REGION ?? 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } }
     : {};
-  const dynamodb = new DynamoDBClient(config);
+  // More attempts than the default 3: the CLI's reads must ride out throttling (real, or injected locally).
+  const dynamodb = new DynamoDBClient({ ...config, maxAttempts: 10 });
   return {
     eventBridge: new EventBridgeClient(config),
     // Against a local endpoint the sync-execution host prefix ("sync-states.") must not be added.
@@ -20,6 +22,7 @@ export function awsClients(endpoint: string | undefined) {
     dynamodb,
     documents: DynamoDBDocumentClient.from(dynamodb),
     cloudWatch: new CloudWatchClient(config),
+    sqs: new SQSClient(config),
   };
 }
 export type AwsClients = ReturnType<typeof awsClients>;

@@ -9,3 +9,8 @@ export { StepFunctionsService } from './stepfunctions/service';
 export { FunctionPool, LambdaFunctionError } from './lambda/function-pool';
 export { AwsServiceError } from './shared/aws-error';
 export * from './cloudwatch';
+export { FaultInjector, FAULT_KINDS } from './faults/faults';
+export type { FaultKind, FaultOptions, RatePerFunction } from './faults/faults';
+export { QueueStore } from './sqs/queues';
+export type { QueueMessage } from './sqs/queues';
+export { SqsService } from './sqs/service';

@@ -1,6 +1,8 @@
+import { randomUUID } from 'node:crypto';
 import { createWriteStream, mkdirSync } from 'node:fs';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CreateTableCommand, DynamoDBClient, ListTablesCommand, ScanCommand } from '@aws-sdk/client-dynamodb';
 import { createCloudWatchService } from './cloudwatch';
@@ -8,8 +10,10 @@ import { createDynaliteServer } from './dynamodb/dynalite';
 import { createEdgeServer } from './edge/server';
 import { EventBridgeService } from './eventbridge/service';
 import { bundleHandler } from './lambda/bundle';
-import { FunctionPool } from './lambda/function-pool';
+import { type FaultOptions, FaultInjector } from './faults/faults';
+import { FunctionPool, LambdaFunctionError } from './lambda/function-pool';
 import { QueueStore } from './sqs/queues';
+import { SqsService } from './sqs/service';
 import { type Execution, StepFunctionsService } from './stepfunctions/service';
 import { type CfnTemplate, type StackModel, loadStackModel } from './template/model';
 
@@ -22,11 +26,20 @@ export interface LocalRuntimeOptions {
   host?: string;
   /** 0 picks a free port. */
   port?: number;
-  /** Keeps DynamoDB data on disk here (survives restarts); in memory when absent. */
+  /**
+   * Keeps everything on disk here, so a restart (even after SIGKILL) loses nothing acknowledged: DynamoDB
+   * data, queued messages, metrics, and the events accepted but not yet settled (delivered again on start).
+   * In memory when absent.
+   */
   dataDir?: string;
+  /** Faults to inject (seeded): Lambda errors and timeouts, DynamoDB throttling, duplicate and delayed delivery. */
+  faults?: FaultOptions;
   /** Overrides Step Functions Retry intervals (ms), so tests need not wait out real backoff. */
   retryIntervalMs?: number;
-  /** Execution environments per function (Lambda concurrency). */
+  /**
+   * Execution environments per function (Lambda concurrency). Defaults to the machine's cores (at least
+   * 2): every environment is a V8 isolate, and more of them than cores only adds memory and contention.
+   */
   maxConcurrencyPerFunction?: number;
   region?: string;
   accountId?: string;
@@ -36,6 +49,9 @@ export interface LocalRuntimeOptions {
 
 export interface RuntimeSummary {
   executions: { succeeded: number; failed: number; running: number };
+  /** Task attempts after the first (Retry), over every execution. */
+  retries: number;
+  faults: FaultInjector['injected'];
   tables: Record<string, number>;
   metrics: number;
   events: EventBridgeService['stats'];
@@ -48,6 +64,7 @@ export interface LocalRuntime {
   stepFunctions: StepFunctionsService;
   eventBridge: EventBridgeService;
   queues: QueueStore;
+  faults: FaultInjector;
   /** Resolves when every event put so far has been delivered and every execution has ended. */
   idle(): Promise<void>;
   summary(): Promise<RuntimeSummary>;
@@ -64,24 +81,42 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
 
   const dynamo = createDynaliteServer(options.dataDir ? { path: join(options.dataDir, 'dynamodb') } : {});
   if (options.dataDir) mkdirSync(options.dataDir, { recursive: true });
+  const onDisk = (file: string) => (options.dataDir ? join(options.dataDir, file) : undefined);
+  const faults = new FaultInjector(options.faults);
 
-  const queues = new QueueStore(model.queues);
+  const queues = new QueueStore(model.queues, { journalFile: onDisk('queues.ndjson') });
   const pools = new Map<string, FunctionPool>();
+  const functions = new Map(model.functions.map((fn) => [fn.name, fn]));
   const invokeFunction = async (arnOrName: string, payload: unknown) => {
     const name = arnOrName.startsWith('arn:') ? arnOrName.split(':')[6]! : arnOrName;
     const pool = pools.get(name);
-    if (!pool) {
+    const fn = functions.get(name);
+    if (!pool || !fn) {
       const error = new Error(`Function not found: ${arnOrName}`);
       error.name = 'Lambda.ResourceNotFoundException';
       throw error;
     }
-    return pool.invoke(payload);
+    const fault = faults.lambdaFault(fn, payload);
+    if (fault === 'error') throw new LambdaFunctionError({ errorType: 'Lambda.ServiceException', errorMessage: 'Injected fault: the Lambda service could not run the function' });
+    const result = await pool.invoke(payload);
+    if (fault === 'timeout') {
+      throw new LambdaFunctionError({ errorType: 'Sandbox.Timedout', errorMessage: `Task timed out after ${fn.timeoutSeconds.toFixed(2)} seconds (injected fault: the work ran, its answer was lost)` });
+    }
+    return result;
+  };
+  const callAwsService = async (service: string, action: string, parameters: any) => {
+    if (service === 'sqs' && action === 'sendMessage') {
+      const response = await sqs.handle('SendMessage', parameters);
+      return response.body;
+    }
+    throw Object.assign(new Error(`The local runtime does not emulate ${service}:${action}`), { name: 'States.Runtime' });
   };
 
   const executionsEnded: Execution[] = [];
   const stepFunctions = new StepFunctionsService({
     stateMachines: model.stateMachines,
     invokeFunction,
+    callAwsService,
     region,
     accountId,
     ...(options.retryIntervalMs !== undefined ? { retryIntervalMs: options.retryIntervalMs } : {}),
@@ -93,9 +128,16 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     rules: model.rules,
     region,
     accountId,
+    journalFile: onDisk('events.ndjson'),
     deliver: async (target, input) => {
       if (stateMachineArns.has(target.arn)) {
-        stepFunctions.start({ stateMachineArn: target.arn, input: JSON.stringify(input) });
+        // Delivered once the execution has ended (succeeded, or failed and dead-lettered by its Catch):
+        // until then the event stays unsettled in the journal and a restart delivers it again.
+        const delay = faults.deliveryDelayMs(input);
+        if (delay > 0) await new Promise((resolve) => setTimeout(resolve, delay));
+        const runs = [stepFunctions.start({ stateMachineArn: target.arn, input: JSON.stringify(input) }).done];
+        if (faults.duplicateDelivery(input)) runs.push(stepFunctions.start({ stateMachineArn: target.arn, input: JSON.stringify(input) }).done);
+        await Promise.all(runs);
         return;
       }
       if (target.arn.startsWith('arn:aws:lambda:')) {
@@ -106,15 +148,24 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     },
     deadLetter: (queueArn, body, attributes) => queues.send(queueArn, body, attributes),
   });
-  const cloudWatch = createCloudWatchService();
+  const cloudWatch = createCloudWatchService({ journalFile: onDisk('metrics.ndjson') });
+  let url = '';
+  const sqs = new SqsService({ queues, accountId, endpointUrl: () => url });
 
   const server = createEdgeServer({
     routes: [
       { targetPrefix: 'AWSEvents', jsonVersion: '1.1', service: eventBridge },
       { targetPrefix: 'AWSStepFunctions', jsonVersion: '1.0', service: stepFunctions },
       { targetPrefix: 'GraniteServiceVersion20100801', jsonVersion: '1.0', service: cloudWatch },
+      { targetPrefix: 'AmazonSQS', jsonVersion: '1.0', service: sqs },
     ],
-    rawRoutes: { DynamoDB_20120810: (req, res) => dynamo.emit('request', req, res) },
+    rawRoutes: {
+      DynamoDB_20120810: (req, res) => {
+        const operation = String(req.headers['x-amz-target']).split('.')[1] ?? '';
+        if (faults.throttleDynamo(operation)) return throttle(req, res);
+        dynamo.emit('request', req, res);
+      },
+    },
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -122,9 +173,10 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
   });
   const { port } = server.address() as AddressInfo;
   const host = options.host && options.host !== '0.0.0.0' ? options.host : '127.0.0.1';
-  const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+  url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
 
-  const dynamoClient = new DynamoDBClient({ endpoint: url, region, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+  // The runtime's own client rides out injected throttling with more attempts than a function would.
+  const dynamoClient = new DynamoDBClient({ endpoint: url, region, credentials: { accessKeyId: 'local', secretAccessKey: 'local' }, maxAttempts: 10 });
   await createTables(dynamoClient, model);
 
   const bundleDir = join(options.dataDir ?? join(tmpdir(), 'gamekeeper-local'), 'functions');
@@ -148,11 +200,14 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
         },
         timeoutSeconds: fn.timeoutSeconds,
         memoryMb: fn.memoryMb,
-        maxConcurrency: options.maxConcurrencyPerFunction ?? 4,
+        maxConcurrency: options.maxConcurrencyPerFunction ?? Math.max(2, availableParallelism()),
         ...(logSink ? { logSink } : {}),
       }),
     );
   }
+
+  // What an earlier run accepted but had not finished (it was killed) is delivered again now.
+  eventBridge.resumeUnsettled();
 
   const idle = async () => {
     for (;;) {
@@ -169,6 +224,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     stepFunctions,
     eventBridge,
     queues,
+    faults,
     idle,
     summary: async () => {
       const executions = { succeeded: 0, failed: 0, running: 0 };
@@ -181,6 +237,8 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
       for (const table of model.tables) tables[table.name] = await countItems(dynamoClient, table.name);
       return {
         executions,
+        retries: retriesOf(stepFunctions.executions.values()),
+        faults: { ...faults.injected },
         tables,
         metrics: cloudWatch.allDatapoints().length,
         events: { ...eventBridge.stats },
@@ -194,6 +252,9 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await new Promise<void>((resolve) => dynamo.close(() => resolve()));
       await new Promise<void>((resolve) => (logSink ? logSink.end(resolve) : resolve()));
+      eventBridge.close();
+      queues.close();
+      cloudWatch.close();
     },
   };
 }
@@ -222,4 +283,22 @@ async function countItems(client: DynamoDBClient, tableName: string): Promise<nu
     ExclusiveStartKey = page.LastEvaluatedKey;
   } while (ExclusiveStartKey);
   return count;
+}
+
+/** Task attempts after the first, over every execution. */
+function retriesOf(executions: Iterable<Execution>): number {
+  let retries = 0;
+  for (const execution of executions) retries += execution.history.retries();
+  return retries;
+}
+
+/** DynamoDB's throttling answer, as the SDK expects it (it retries these with backoff). */
+function throttle(req: IncomingMessage, res: ServerResponse): void {
+  req.resume();
+  const body = JSON.stringify({
+    __type: 'com.amazonaws.dynamodb.v20120810#ProvisionedThroughputExceededException',
+    message: 'The level of configured provisioned throughput for the table was exceeded. (injected fault)',
+  });
+  res.writeHead(400, { 'content-type': 'application/x-amz-json-1.0', 'content-length': Buffer.byteLength(body), 'x-amzn-requestid': randomUUID() });
+  res.end(body);
 }

@@ -1,6 +1,7 @@
 import { ListMetricsCommand } from '@aws-sdk/client-cloudwatch';
 import { PutEventsCommand, type PutEventsRequestEntry } from '@aws-sdk/client-eventbridge';
 import { DescribeExecutionCommand, GetExecutionHistoryCommand, ListExecutionsCommand, StartSyncExecutionCommand } from '@aws-sdk/client-sfn';
+import { DeleteMessageCommand, ListQueuesCommand, ReceiveMessageCommand } from '@aws-sdk/client-sqs';
 import { DetailType, EVENT_BUS_NAME, Source } from '@gamekeeper/contracts';
 import { createProducer } from '@gamekeeper/producer';
 import { gameCompleted, levelCompleted } from '@gamekeeper/testing';
@@ -66,7 +67,7 @@ describe('the local stack, driven only through the AWS SDK', () => {
     expect(await itemsOf('CompletedLevelTable', 'e2e-game-player')).toEqual([]);
   });
 
-  it('fails the execution of an invalid event with InvalidGameEvent, unretried, and writes nothing', async () => {
+  it('fails the execution of an invalid event with InvalidGameEvent, unretried, writes nothing, and dead-letters it', async () => {
     // Prepare: the producer would refuse this, so it goes in raw.
     const bad = { ...levelCompleted({ playerId: 'e2e-invalid', gameId: 'e2e-invalid-game' }).detail, score: -1 };
 
@@ -79,10 +80,20 @@ describe('the local stack, driven only through the AWS SDK', () => {
     expect(execution).toMatchObject({ status: 'FAILED', error: 'InvalidGameEvent' });
     expect(JSON.parse(execution!.cause!).errorMessage).toMatch(/detail\.score: Too small/);
     const { events = [] } = await stack.clients.sfn.send(new GetExecutionHistoryCommand({ executionArn: execution!.executionArn }));
-    expect(events.filter((e) => e.type === 'TaskScheduled').length).toBeLessThanOrEqual(3);
+    const lambdaTasks = events.filter((e) => e.type === 'TaskScheduled' && e.taskScheduledEventDetails?.resourceType === 'lambda');
+    expect(lambdaTasks.length).toBeLessThanOrEqual(3);
     expect(await itemsOf('CompletedLevelTable', 'e2e-invalid')).toEqual([]);
     const { Metrics = [] } = await stack.clients.cloudWatch.send(new ListMetricsCommand({ Namespace: 'Gamekeeper', Dimensions: [{ Name: 'GameId', Value: 'e2e-invalid-game' }] }));
     expect(Metrics).toEqual([]);
+    // The event itself waits in the dead-letter queue, with the error and cause, for a fix and a redrive.
+    const { QueueUrls = [] } = await stack.clients.sqs.send(new ListQueuesCommand({}));
+    expect(QueueUrls).toHaveLength(1);
+    const { Messages = [] } = await stack.clients.sqs.send(new ReceiveMessageCommand({ QueueUrl: QueueUrls[0], MaxNumberOfMessages: 10, MessageAttributeNames: ['All'] }));
+    const letter = Messages.find((m) => JSON.parse(m.Body!).detail.eventId === bad.eventId);
+    expect(letter?.MessageAttributes?.ERROR_CODE?.StringValue).toBe('InvalidGameEvent');
+    expect(JSON.parse(letter!.MessageAttributes!.ERROR_MESSAGE!.StringValue!).errorMessage).toMatch(/detail\.score: Too small/);
+    expect(letter?.MessageAttributes?.EXECUTION_ARN?.StringValue).toBe(execution!.executionArn);
+    await stack.clients.sqs.send(new DeleteMessageCommand({ QueueUrl: QueueUrls[0], ReceiptHandle: letter!.ReceiptHandle }));
   });
 
   it('leaves the tables as after one delivery when events arrive twice and interleaved', async () => {

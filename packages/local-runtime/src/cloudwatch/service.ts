@@ -1,4 +1,5 @@
 import { type LocalService, type ServiceResponse, ok } from '../shared/aws-error';
+import { Journal } from '../shared/journal';
 
 interface Dimension {
   Name: string;
@@ -36,6 +37,7 @@ const missing = (name: string) => new CloudWatchError('MissingParameter', 'Missi
 
 export interface CloudWatchService extends LocalService {
   allDatapoints(): readonly StoredDatapoint[];
+  close(): void;
 }
 
 /**
@@ -43,8 +45,10 @@ export interface CloudWatchService extends LocalService {
  * GetMetricStatistics and GetMetricData answer from it. The SDK speaks awsJson1_0 with query
  * compatibility, so errors carry the `x-amzn-query-error` header.
  */
-export function createCloudWatchService(): CloudWatchService {
-  const datapoints: StoredDatapoint[] = [];
+export function createCloudWatchService(options: { journalFile?: string } = {}): CloudWatchService {
+  // With the data-folder option every stored datapoint is on disk before PutMetricData answers.
+  const journal = new Journal<StoredDatapoint>(options.journalFile);
+  const datapoints: StoredDatapoint[] = journal.load();
 
   const operations: Record<string, (body: any) => unknown> = {
     PutMetricData(body) {
@@ -54,6 +58,7 @@ export function createCloudWatchService(): CloudWatchService {
       if (!Array.isArray(data) || data.length === 0) throw missing('MetricData');
       if (data.length > 1000) throw invalid(`The collection MetricData must not have a size greater than 1000.`);
       const stored = data.map((datum: any, i: number) => toDatapoints(namespace, datum, i)).flat();
+      journal.append(...stored);
       datapoints.push(...stored);
       return {};
     },
@@ -116,6 +121,7 @@ export function createCloudWatchService(): CloudWatchService {
 
   return {
     allDatapoints: () => datapoints,
+    close: () => journal.close(),
     async handle(operation: string, body: unknown): Promise<ServiceResponse> {
       const run = operations[operation];
       try {

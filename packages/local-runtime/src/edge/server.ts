@@ -52,7 +52,7 @@ export function createEdgeServer(options: EdgeOptions): Server {
       res.end(text);
       options.onRequest?.(target, status, Date.now() - started);
     };
-    const fail = (error: AwsServiceError) => send(error.status, { __type: error.code, message: error.message });
+    const fail = (error: AwsServiceError) => send(error.status, { __type: error.code, message: error.message }, error.headers);
 
     if (req.method !== 'POST') {
       drain(req);

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { Journal } from '../shared/journal';
 import { AwsServiceError, type LocalService, type ServiceResponse, ok } from '../shared/aws-error';
 import type { BusModel, RuleModel, RuleTargetModel } from '../template/model';
 import { compilePattern } from './pattern';
@@ -42,7 +43,15 @@ export interface EventBridgeOptions {
   deadLetter: (queueArn: string, body: string, attributes: Record<string, string>) => void;
   /** Pause before delivery retry `attempt` (ms); AWS uses exponential backoff with jitter. */
   retryDelayMs?: (attempt: number) => number;
+  /**
+   * With the data-folder option: every matched event is on disk before PutEvents acknowledges it, and
+   * marked settled once all its deliveries have finished; {@link EventBridgeService.resumeUnsettled}
+   * delivers what a crash left unsettled.
+   */
+  journalFile?: string;
 }
+
+type InboxRecord = { op: 'accepted'; bus: string; event: EventBridgeEvent } | { op: 'settled'; id: string };
 
 export interface EventBridgeStats {
   putEntries: number;
@@ -52,6 +61,8 @@ export interface EventBridgeStats {
   delivered: number;
   deliveryRetries: number;
   deadLettered: number;
+  /** Events an earlier run had accepted but not settled, delivered again after a restart. */
+  resumed: number;
 }
 
 /** EventBridge on the local endpoint: PutEvents with AWS's limits, the template's rules and targets. */
@@ -59,11 +70,33 @@ export class EventBridgeService implements LocalService {
   private readonly buses: Set<string>;
   private readonly rules: { rule: RuleModel; matches: (event: object) => boolean }[];
   private readonly inFlight = new Set<Promise<void>>();
-  readonly stats: EventBridgeStats = { putEntries: 0, failedEntries: 0, matched: 0, unmatched: 0, delivered: 0, deliveryRetries: 0, deadLettered: 0 };
+  readonly stats: EventBridgeStats = { putEntries: 0, failedEntries: 0, matched: 0, unmatched: 0, delivered: 0, deliveryRetries: 0, deadLettered: 0, resumed: 0 };
+  private readonly inbox: Journal<InboxRecord>;
+  private readonly unsettled: { bus: string; event: EventBridgeEvent }[];
 
   constructor(private readonly options: EventBridgeOptions) {
     this.buses = new Set(['default', ...options.buses.map((b) => b.name)]);
     this.rules = options.rules.map((rule) => ({ rule, matches: compilePattern(rule.pattern) }));
+    this.inbox = new Journal(options.journalFile);
+    const pending = new Map<string, { bus: string; event: EventBridgeEvent }>();
+    for (const record of this.inbox.load()) {
+      if (record.op === 'accepted') pending.set(record.event.id, { bus: record.bus, event: record.event });
+      else pending.delete(record.id);
+    }
+    this.unsettled = [...pending.values()];
+    this.inbox.compact(this.unsettled.map(({ bus, event }) => ({ op: 'accepted', bus, event })));
+  }
+
+  /** Delivers again the events an earlier run accepted but had not finished delivering (it crashed). */
+  resumeUnsettled(): number {
+    const resumed = this.unsettled.splice(0);
+    for (const { bus, event } of resumed) this.route(bus, event, false);
+    this.stats.resumed += resumed.length;
+    return resumed.length;
+  }
+
+  close(): void {
+    this.inbox.close();
   }
 
   async handle(operation: string, body: any): Promise<ServiceResponse> {
@@ -135,15 +168,22 @@ export class EventBridgeService implements LocalService {
       resources: entry.Resources ?? [],
       detail: JSON.parse(entry.Detail!),
     };
-    let matched = false;
-    for (const { rule, matches } of this.rules) {
-      if (rule.busName !== bus || !rule.enabled || !matches(event)) continue;
-      matched = true;
-      for (const target of rule.targets) this.track(this.deliverWithRetries(rule, target, event));
-    }
-    if (matched) this.stats.matched += 1;
+    if (this.route(bus, event, true)) this.stats.matched += 1;
     else this.stats.unmatched += 1;
     return { EventId: event.id };
+  }
+
+  /** Starts the deliveries of every matching rule's targets; false when no rule matched. */
+  private route(bus: string, event: EventBridgeEvent, journal: boolean): boolean {
+    const deliveries: Promise<void>[] = [];
+    for (const { rule, matches } of this.rules) {
+      if (rule.busName !== bus || !rule.enabled || !matches(event)) continue;
+      if (journal && deliveries.length === 0) this.inbox.append({ op: 'accepted', bus, event });
+      for (const target of rule.targets) deliveries.push(this.deliverWithRetries(rule, target, event));
+    }
+    if (deliveries.length === 0) return false;
+    this.track(Promise.all(deliveries).then(() => this.inbox.append({ op: 'settled', id: event.id })));
+    return true;
   }
 
   /** At-least-once delivery under the target's retry policy, then its dead-letter queue, as AWS does. */

@@ -7,6 +7,8 @@ export class AwsServiceError extends Error {
     readonly code: string,
     message: string,
     readonly status = 400,
+    /** Extra response headers, e.g. `x-amzn-query-error` for query-compatible services. */
+    readonly headers: Record<string, string> = {},
   ) {
     super(message);
     this.name = code;

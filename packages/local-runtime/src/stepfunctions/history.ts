@@ -57,6 +57,12 @@ export class HistoryRecorder {
     }
   }
 
+  /** Task attempts after the first (retries): TaskScheduled events beyond one per state. */
+  retries(): number {
+    const scheduled = this.tasks.filter((draft) => draft.type === 'TaskScheduled');
+    return scheduled.length - new Set(scheduled.map((draft) => draft.stateName)).size;
+  }
+
   /**
    * Events in time order (ties keep the order they happened in), numbered from 1. An event of a state
    * points at that state's previous event (TaskScheduled → TaskStateEntered, a retry's TaskScheduled →

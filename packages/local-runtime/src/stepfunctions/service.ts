@@ -25,9 +25,14 @@ export interface Execution {
 /** Calls a Lambda function by ARN or name and returns its result, or throws an error whose name is the errorType. */
 export type InvokeFunction = (functionArnOrName: string, payload: unknown) => Promise<unknown>;
 
+/** An AWS SDK service integration (`arn:aws:states:::aws-sdk:<service>:<action>`): the action's result, or throws. */
+export type CallAwsService = (service: string, action: string, parameters: unknown) => Promise<unknown>;
+
 export interface StepFunctionsOptions {
   stateMachines: StateMachineModel[];
   invokeFunction: InvokeFunction;
+  /** The SDK integrations the local runtime emulates (SQS SendMessage, for dead letters). */
+  callAwsService?: CallAwsService;
   region: string;
   accountId: string;
   /** Overrides every Retry interval (ms): tests and benchmarks need not wait out real backoff. */
@@ -37,6 +42,7 @@ export interface StepFunctionsOptions {
 }
 
 const LAMBDA_INVOKE = /^arn:aws:states:::lambda:invoke(\.waitForTaskToken)?$/;
+const AWS_SDK_INTEGRATION = /^arn:aws:states:::aws-sdk:([a-z0-9]+):([A-Za-z0-9]+)$/;
 
 /** Step Functions on the local endpoint: the template's ASL run by aws-local-stepfunctions. */
 export class StepFunctionsService implements LocalService {
@@ -147,8 +153,10 @@ export class StepFunctionsService implements LocalService {
     return execution;
   }
 
-  /** A Task state: the Lambda integrations, with AWS's payload and error shapes and history events. */
+  /** A Task state: the Lambda integrations (AWS's payload and error shapes) or an SDK integration, with history events. */
   private async runTask(stateName: string, resource: string, input: any, history: HistoryRecorder): Promise<unknown> {
+    const sdk = AWS_SDK_INTEGRATION.exec(resource);
+    if (sdk) return this.runSdkTask(stateName, sdk[1]!, sdk[2]!, input, history);
     const wrapped = LAMBDA_INVOKE.test(resource);
     const functionName: string = wrapped ? input?.FunctionName : resource;
     const payload = wrapped ? input?.Payload : input;
@@ -164,9 +172,30 @@ export class StepFunctionsService implements LocalService {
       const payloadError = (err as { payload?: Record<string, unknown> }).payload;
       const cause = JSON.stringify({ errorType: err.name, errorMessage: err.message, ...(payloadError?.trace ? { trace: payloadError.trace } : {}) });
       history.record({ timestamp: Date.now(), stateName, type: 'TaskFailed', taskFailedEventDetails: { resourceType: 'lambda', resource: 'invoke', error: err.name, cause } });
-      // The engine matches Retry/Catch on `name` and reports `cause` as the Cause, as AWS does.
-      const failure = new Error(err.message, { cause });
+      // The engine matches Retry/Catch on `name`; Catch reports the message and a failed execution the
+      // cause as its Cause: both are the Lambda error JSON, as on AWS.
+      const failure = new Error(cause, { cause });
       failure.name = err.name;
+      throw failure;
+    }
+  }
+
+  private async runSdkTask(stateName: string, service: string, action: string, parameters: unknown, history: HistoryRecorder): Promise<unknown> {
+    const resourceType = `aws-sdk:${service}`;
+    history.record({ timestamp: Date.now(), stateName, type: 'TaskScheduled', taskScheduledEventDetails: { resourceType, resource: action, region: this.options.region, parameters: JSON.stringify(parameters) } });
+    history.record({ timestamp: Date.now(), stateName, type: 'TaskStarted', taskStartedEventDetails: { resourceType, resource: action } });
+    try {
+      if (!this.options.callAwsService) throw Object.assign(new Error(`${resourceType}:${action} is not emulated locally`), { name: 'States.Runtime' });
+      const output = await this.options.callAwsService(service, action, parameters);
+      history.record({ timestamp: Date.now(), stateName, type: 'TaskSucceeded', taskSucceededEventDetails: { resourceType, resource: action, output: JSON.stringify(output) } });
+      return output;
+    } catch (error) {
+      const err = error instanceof Error ? error : new Error(String(error));
+      // AWS names SDK integration errors `<Service>.<Exception>`, e.g. Sqs.QueueDoesNotExistException.
+      const name = err.name.includes('.') ? err.name : `${service[0]!.toUpperCase()}${service.slice(1)}.${err.name}`;
+      history.record({ timestamp: Date.now(), stateName, type: 'TaskFailed', taskFailedEventDetails: { resourceType, resource: action, error: name, cause: err.message } });
+      const failure = new Error(err.message, { cause: err.message });
+      failure.name = name;
       throw failure;
     }
   }
