@@ -48,7 +48,8 @@ export class GameFunction extends Construct {
       runtime: Runtime.NODEJS_22_X,
       architecture: Architecture.ARM_64,
       memorySize: props.memorySize ?? 256,
-      timeout: props.timeout ?? Duration.seconds(10),
+      // Room for the SDK's throttling backoff (see @gamekeeper/middleware awsClientConfig).
+      timeout: props.timeout ?? Duration.seconds(30),
       tracing: Tracing.ACTIVE,
       logGroup,
       projectRoot: REPO_ROOT,

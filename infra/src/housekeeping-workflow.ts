@@ -22,6 +22,11 @@ export const RETRYABLE_ERRORS = [
   'RequestLimitExceeded',
   ErrorName.ConcurrentUpdateConflict,
   'ReportPublishFailed',
+  // Powertools idempotency: another attempt still holds the event's record (it ends or expires), or the
+  // record could not be read or written (its table throttled).
+  'IdempotencyAlreadyInProgressError',
+  'IdempotencyPersistenceLayerError',
+  'IdempotencyInconsistentStateError',
 ];
 
 /** Where a failed execution's error and cause travel with the dead-lettered event (as the rule's DLQ does). */

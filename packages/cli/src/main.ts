@@ -1,5 +1,6 @@
 import { Command, InvalidArgumentError } from 'commander';
 import { runExecutions } from './commands/executions';
+import { runRedrive } from './commands/redrive';
 import { runReplay } from './commands/replay';
 import { runSend } from './commands/send';
 import { runStart } from './commands/start';
@@ -13,6 +14,23 @@ const integer = (name: string) => (value: string) => {
   return parsed;
 };
 
+const rate = (name: string) => (value: string) => {
+  const parsed = Number(value);
+  if (value.trim() === '' || !(parsed >= 0 && parsed <= 1)) throw new InvalidArgumentError(`${name} must be a rate between 0 and 1, got "${value}"`);
+  return parsed;
+};
+/** `0.1`, or per function: `metric=0.5,*=0.1`. */
+const rates = (name: string) => (value: string) => {
+  if (!value.includes('=')) return rate(name)(value);
+  return Object.fromEntries(
+    value.split(',').map((pair) => {
+      const [fn, r = ''] = pair.split('=');
+      if (!fn) throw new InvalidArgumentError(`${name}: expected function=rate, got "${pair}"`);
+      return [fn.trim(), rate(`${name} ${fn}`)(r)];
+    }),
+  );
+};
+
 export function buildProgram(): Command {
   const program = new Command('gamekeeper')
     .description('Level and game completion housekeeping, on this machine or on AWS.')
@@ -24,9 +42,23 @@ export function buildProgram(): Command {
     .description('run the whole stack locally on one loopback port (synthesized from the CDK app)')
     .option('-p, --port <port>', 'port of the local endpoint', integer('port'), DEFAULT_PORT)
     .option('--host <host>', 'interface to bind (loopback unless you mean otherwise)', '127.0.0.1')
-    .option('-d, --data <dir>', 'keep DynamoDB data in this folder (survives restarts)')
+    .option('-d, --data <dir>', 'keep everything in this folder: tables, dead letters, metrics, undelivered events (survives restarts, even kill -9)')
     .option('--no-sample', 'do not play the bundled sample session')
+    .option('--fault-seed <n>', 'seed of the injected faults (same seed, same faults)', integer('fault-seed'), 1)
+    .option('--lambda-errors <rate>', 'inject Lambda service errors: a rate (0.1) or per function (metric=0.5,*=0.1)', rates('lambda-errors'))
+    .option('--lambda-timeouts <rate>', 'inject Lambda timeouts after the work ran: a rate or per function', rates('lambda-timeouts'))
+    .option('--dynamo-throttles <rate>', 'inject DynamoDB ProvisionedThroughputExceededException at this rate', rate('dynamo-throttles'))
+    .option('--duplicates <rate>', 'deliver this share of events twice', rate('duplicates'))
+    .option('--delays <rate>', 'hold this share of events back (reordering)', rate('delays'))
+    .option('--max-delay-ms <ms>', 'longest hold-back of a delayed event', integer('max-delay-ms'), 2000)
     .action((options) => runStart(options));
+
+  program
+    .command('redrive')
+    .description('send every dead letter through again (events that failed after their retries)')
+    .option('--all', 'also re-send events that failed validation (InvalidGameEvent)', false)
+    .option('-e, --endpoint <url>', 'AWS endpoint', DEFAULT_ENDPOINT)
+    .action((options) => runRedrive(options));
 
   program
     .command('send')

@@ -5,7 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CreateTableCommand, DynamoDBClient, ListTablesCommand, ScanCommand } from '@aws-sdk/client-dynamodb';
-import { createCloudWatchService } from './cloudwatch';
+import { type CloudWatchService, createCloudWatchService } from './cloudwatch';
 import { createDynaliteServer } from './dynamodb/dynalite';
 import { createEdgeServer } from './edge/server';
 import { EventBridgeService } from './eventbridge/service';
@@ -14,7 +14,7 @@ import { type FaultOptions, FaultInjector } from './faults/faults';
 import { FunctionPool, LambdaFunctionError } from './lambda/function-pool';
 import { QueueStore } from './sqs/queues';
 import { SqsService } from './sqs/service';
-import { type Execution, StepFunctionsService } from './stepfunctions/service';
+import { StepFunctionsService } from './stepfunctions/service';
 import { type CfnTemplate, type StackModel, loadStackModel } from './template/model';
 
 export interface LocalRuntimeOptions {
@@ -36,6 +36,8 @@ export interface LocalRuntimeOptions {
   faults?: FaultOptions;
   /** Overrides Step Functions Retry intervals (ms), so tests need not wait out real backoff. */
   retryIntervalMs?: number;
+  /** Ended executions kept for the Step Functions read APIs (default 2,000); the summary counts all. */
+  retainExecutions?: number;
   /**
    * Execution environments per function (Lambda concurrency). Defaults to the machine's cores (at least
    * 2): every environment is a V8 isolate, and more of them than cores only adds memory and contention.
@@ -51,6 +53,8 @@ export interface RuntimeSummary {
   executions: { succeeded: number; failed: number; running: number };
   /** Task attempts after the first (Retry), over every execution. */
   retries: number;
+  /** Invocations that really ran out of time (not injected), by function. */
+  functionTimeouts: Record<string, number>;
   faults: FaultInjector['injected'];
   tables: Record<string, number>;
   metrics: number;
@@ -64,6 +68,7 @@ export interface LocalRuntime {
   stepFunctions: StepFunctionsService;
   eventBridge: EventBridgeService;
   queues: QueueStore;
+  cloudWatch: CloudWatchService;
   faults: FaultInjector;
   /** Resolves when every event put so far has been delivered and every execution has ended. */
   idle(): Promise<void>;
@@ -112,7 +117,6 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     throw Object.assign(new Error(`The local runtime does not emulate ${service}:${action}`), { name: 'States.Runtime' });
   };
 
-  const executionsEnded: Execution[] = [];
   const stepFunctions = new StepFunctionsService({
     stateMachines: model.stateMachines,
     invokeFunction,
@@ -120,7 +124,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     region,
     accountId,
     ...(options.retryIntervalMs !== undefined ? { retryIntervalMs: options.retryIntervalMs } : {}),
-    onExecutionEnd: (execution) => executionsEnded.push(execution),
+    ...(options.retainExecutions !== undefined ? { retainExecutions: options.retainExecutions } : {}),
   });
   const stateMachineArns = new Set(model.stateMachines.map((m) => m.arn));
   const eventBridge = new EventBridgeService({
@@ -224,20 +228,20 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     stepFunctions,
     eventBridge,
     queues,
+    cloudWatch,
     faults,
     idle,
     summary: async () => {
-      const executions = { succeeded: 0, failed: 0, running: 0 };
-      for (const e of stepFunctions.executions.values()) {
-        if (e.status === 'SUCCEEDED') executions.succeeded += 1;
-        else if (e.status === 'RUNNING') executions.running += 1;
-        else executions.failed += 1;
-      }
+      let running = 0;
+      for (const e of stepFunctions.executions.values()) if (e.status === 'RUNNING') running += 1;
+      const { succeeded, failed, retries } = stepFunctions.totals;
+      const executions = { succeeded, failed, running };
       const tables: Record<string, number> = {};
       for (const table of model.tables) tables[table.name] = await countItems(dynamoClient, table.name);
       return {
         executions,
-        retries: retriesOf(stepFunctions.executions.values()),
+        retries,
+        functionTimeouts: Object.fromEntries([...pools].filter(([, pool]) => pool.timeouts > 0).map(([name, pool]) => [name, pool.timeouts])),
         faults: { ...faults.injected },
         tables,
         metrics: cloudWatch.allDatapoints().length,
@@ -283,13 +287,6 @@ async function countItems(client: DynamoDBClient, tableName: string): Promise<nu
     ExclusiveStartKey = page.LastEvaluatedKey;
   } while (ExclusiveStartKey);
   return count;
-}
-
-/** Task attempts after the first, over every execution. */
-function retriesOf(executions: Iterable<Execution>): number {
-  let retries = 0;
-  for (const execution of executions) retries += execution.history.retries();
-  return retries;
 }
 
 /** DynamoDB's throttling answer, as the SDK expects it (it retries these with backoff). */

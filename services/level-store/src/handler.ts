@@ -1,11 +1,11 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { completionHandler, createLogger, requireEnv } from '@gamekeeper/middleware';
+import { awsClientConfig, completionHandler, createLogger, requireEnv } from '@gamekeeper/middleware';
 import { COMPLETED_LEVEL_TABLE_ENV, recordLevelCompletion } from './completed-level';
 
 const logger = createLogger('level-store');
 const dependencies = {
-  client: DynamoDBDocumentClient.from(new DynamoDBClient({})),
+  client: DynamoDBDocumentClient.from(new DynamoDBClient(awsClientConfig)),
   tableName: requireEnv(COMPLETED_LEVEL_TABLE_ENV),
 };
 

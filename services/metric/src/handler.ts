@@ -1,13 +1,13 @@
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { completionHandler, createLogger, requireEnv } from '@gamekeeper/middleware';
+import { awsClientConfig, completionHandler, createLogger, requireEnv } from '@gamekeeper/middleware';
 import { DEFAULT_METRICS_NAMESPACE, METRICS_NAMESPACE_ENV, logMetrics } from './metrics';
 import { IDEMPOTENCY_TABLE_ENV, oncePerEvent } from './once-per-event';
 
 const logger = createLogger('metric');
-const dependencies = { cloudWatch: new CloudWatchClient({}), namespace: process.env[METRICS_NAMESPACE_ENV] || DEFAULT_METRICS_NAMESPACE };
+const dependencies = { cloudWatch: new CloudWatchClient(awsClientConfig), namespace: process.env[METRICS_NAMESPACE_ENV] || DEFAULT_METRICS_NAMESPACE };
 const logMetricsOnce = oncePerEvent(async (event) => logMetrics(event, dependencies), {
-  client: new DynamoDBClient({}),
+  client: new DynamoDBClient(awsClientConfig),
   tableName: requireEnv(IDEMPOTENCY_TABLE_ENV),
 });
 

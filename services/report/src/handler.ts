@@ -1,10 +1,10 @@
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
-import { completionHandler, createLogger, requireEnv } from '@gamekeeper/middleware';
+import { awsClientConfig, completionHandler, createLogger, requireEnv } from '@gamekeeper/middleware';
 import { createProducer } from '@gamekeeper/producer';
 import { EVENT_BUS_ENV, generateReport } from './report';
 
 const logger = createLogger('report');
-const producer = createProducer({ client: new EventBridgeClient({}), busName: requireEnv(EVENT_BUS_ENV) });
+const producer = createProducer({ client: new EventBridgeClient(awsClientConfig), busName: requireEnv(EVENT_BUS_ENV) });
 
 /** GenerateReport: a thin adapter; the work is in generateReport. */
 export const handler = completionHandler(async (event) => {

@@ -1,7 +1,7 @@
 import { mkdirSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type LocalRuntime, startLocalRuntime } from '@gamekeeper/local-runtime';
+import { type FaultOptions, type LocalRuntime, type RatePerFunction, startLocalRuntime } from '@gamekeeper/local-runtime';
 import { awsClients } from '../clients';
 import { progress } from '../progress';
 import { publishAll } from '../publish';
@@ -14,6 +14,26 @@ export interface StartOptions {
   host: string;
   data?: string;
   sample: boolean;
+  faultSeed: number;
+  lambdaErrors?: RatePerFunction;
+  lambdaTimeouts?: RatePerFunction;
+  dynamoThrottles?: number;
+  duplicates?: number;
+  delays?: number;
+  maxDelayMs: number;
+}
+
+/** The fault options of `start`, as the runtime takes them. */
+export function faultsOf(options: StartOptions): FaultOptions {
+  return {
+    seed: options.faultSeed,
+    ...(options.lambdaErrors !== undefined ? { lambdaErrors: options.lambdaErrors } : {}),
+    ...(options.lambdaTimeouts !== undefined ? { lambdaTimeouts: options.lambdaTimeouts } : {}),
+    ...(options.dynamoThrottles !== undefined ? { dynamoThrottles: options.dynamoThrottles } : {}),
+    ...(options.duplicates !== undefined ? { duplicateDeliveries: options.duplicates } : {}),
+    ...(options.delays !== undefined ? { delayedDeliveries: options.delays } : {}),
+    maxDelayMs: options.maxDelayMs,
+  };
 }
 
 /** `gamekeeper start`: synthesize, serve, play the sample session, print a summary, serve until Ctrl-C. */
@@ -31,6 +51,7 @@ export async function runStart(options: StartOptions): Promise<void> {
     port: options.port,
     host: options.host,
     ...(options.data ? { dataDir: options.data } : {}),
+    faults: faultsOf(options),
   });
   printBanner(runtime, options, Date.now() - startedAt);
   console.log(`  function logs:  ${functionLogFile}`);
@@ -67,6 +88,9 @@ function printBanner(runtime: LocalRuntime, options: StartOptions, ms: number): 
   console.log(`  functions:      ${model.functions.map((f) => f.name).join(', ')}`);
   console.log(`  tables:         ${model.tables.map((t) => t.name).join(', ')}`);
   console.log(`  data:           ${options.data ? `on disk in ${options.data}` : 'in memory'}`);
+  const faults = runtime.faults.describe();
+  if (faults.length > 0) console.log(`  FAULTS ON:      ${faults.join('; ')}`);
+  if (runtime.eventBridge.stats.resumed > 0) console.log(`  resumed:        ${runtime.eventBridge.stats.resumed} events accepted before a crash, delivered again`);
   console.log('Point any AWS SDK or the AWS CLI at it:');
   console.log(`  export AWS_ENDPOINT_URL=${runtime.url} AWS_REGION=${model.region} AWS_ACCESS_KEY_ID=local AWS_SECRET_ACCESS_KEY=local`);
   console.log(`  aws --endpoint-url ${runtime.url} stepfunctions list-executions --state-machine-arn ${model.stateMachines[0]?.arn ?? '<arn>'}`);
@@ -76,7 +100,9 @@ function printBanner(runtime: LocalRuntime, options: StartOptions, ms: number): 
 export async function printSummary(runtime: LocalRuntime): Promise<void> {
   const summary = await runtime.summary();
   console.log('summary:');
-  console.log(`  executions: ${summary.executions.succeeded} succeeded, ${summary.executions.failed} failed, ${summary.executions.running} running`);
+  console.log(`  executions: ${summary.executions.succeeded} succeeded, ${summary.executions.failed} failed, ${summary.executions.running} running (${summary.retries} task retries)`);
+  const injected = Object.entries(summary.faults).filter(([, n]) => n > 0);
+  if (injected.length > 0) console.log(`  faults injected: ${injected.map(([kind, n]) => `${kind} ${n}`).join(', ')}`);
   for (const [table, count] of Object.entries(summary.tables)) console.log(`  table ${table}: ${count} items`);
   console.log(`  metric datapoints recorded: ${summary.metrics}`);
   console.log(`  events: ${summary.events.putEntries} put, ${summary.events.matched} matched a rule, ${summary.events.unmatched} matched none`);

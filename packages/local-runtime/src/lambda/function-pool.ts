@@ -49,6 +49,8 @@ export class FunctionPool {
   private readonly waiting: Array<() => void> = [];
   private closed = false;
   invocations = 0;
+  /** Invocations that ran out of time (their environment was discarded). */
+  timeouts = 0;
 
   constructor(private readonly options: FunctionPoolOptions) {}
 
@@ -60,6 +62,7 @@ export class FunctionPool {
       return await new Promise((resolve, reject) => {
         const timer = setTimeout(() => {
           // A timed-out environment is discarded, as Lambda does, so its half-done work cannot leak.
+          this.timeouts += 1;
           this.discard(environment);
           reject(
             new LambdaFunctionError({

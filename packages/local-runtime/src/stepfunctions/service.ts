@@ -39,8 +39,14 @@ export interface StepFunctionsOptions {
   retryIntervalMs?: number;
   /** Called when an execution ends (the runtime uses it for dead letters and the summary). */
   onExecutionEnd?: (execution: Execution) => void;
+  /**
+   * Ended executions kept for Describe/List/GetExecutionHistory (newest first); older ones are forgotten
+   * so a long-running runtime's memory stays flat. {@link StepFunctionsService.totals} counts them all.
+   */
+  retainExecutions?: number;
 }
 
+export const DEFAULT_RETAINED_EXECUTIONS = 2_000;
 const LAMBDA_INVOKE = /^arn:aws:states:::lambda:invoke(\.waitForTaskToken)?$/;
 const AWS_SDK_INTEGRATION = /^arn:aws:states:::aws-sdk:([a-z0-9]+):([A-Za-z0-9]+)$/;
 
@@ -48,6 +54,9 @@ const AWS_SDK_INTEGRATION = /^arn:aws:states:::aws-sdk:([a-z0-9]+):([A-Za-z0-9]+
 export class StepFunctionsService implements LocalService {
   private readonly machines = new Map<string, { model: StateMachineModel; engine: StateMachine; createdAt: number; taskStates: Map<string, string> }>();
   readonly executions = new Map<string, Execution>();
+  /** Every execution that ended since start, including forgotten ones, and their task retries. */
+  readonly totals = { succeeded: 0, failed: 0, retries: 0 };
+  private ended = 0;
 
   constructor(private readonly options: StepFunctionsOptions) {
     for (const model of options.stateMachines) {
@@ -148,6 +157,10 @@ export class StepFunctionsService implements LocalService {
       .then(() => drainLog.catch(() => undefined))
       .finally(() => {
         execution.stopDate = Date.now();
+        if (execution.status === 'SUCCEEDED') this.totals.succeeded += 1;
+        else this.totals.failed += 1;
+        this.totals.retries += history.retries();
+        this.forgetOldest();
         this.options.onExecutionEnd?.(execution);
       });
     return execution;
@@ -197,6 +210,19 @@ export class StepFunctionsService implements LocalService {
       const failure = new Error(err.message, { cause: err.message });
       failure.name = name;
       throw failure;
+    }
+  }
+
+  private forgetOldest(): void {
+    this.ended += 1;
+    const retain = this.options.retainExecutions ?? DEFAULT_RETAINED_EXECUTIONS;
+    if (this.ended <= retain) return;
+    // Insertion order is start order: the first ended ones found are the oldest.
+    for (const [arn, execution] of this.executions) {
+      if (this.ended <= retain) break;
+      if (execution.status === 'RUNNING') continue;
+      this.executions.delete(arn);
+      this.ended -= 1;
     }
   }
 

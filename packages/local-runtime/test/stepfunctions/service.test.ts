@@ -140,3 +140,18 @@ describe('local Step Functions through the real SFN client', () => {
     await expect(client.send(new DescribeExecutionCommand({ executionArn: `${stateMachineArn}:missing` }))).rejects.toBeInstanceOf(ExecutionDoesNotExist);
   });
 });
+
+describe('a long-running runtime', () => {
+  it('keeps only the newest ended executions for the read APIs, and counts them all', async () => {
+    const service = new StepFunctionsService({
+      stateMachines: [{ name: 'Small', arn: 'arn:aws:states:us-east-1:000000000000:stateMachine:Small', type: 'EXPRESS', definition: { StartAt: 'Done', States: { Done: { Type: 'Pass', End: true } } } }],
+      region: 'us-east-1',
+      accountId: '000000000000',
+      retainExecutions: 3,
+      invokeFunction: async () => null,
+    });
+    for (let n = 1; n <= 5; n++) await service.start({ stateMachineArn: 'arn:aws:states:us-east-1:000000000000:stateMachine:Small', name: `run-${n}`, input: '{}' }).done;
+    expect([...service.executions.values()].map((e) => e.name)).toEqual(['run-3', 'run-4', 'run-5']);
+    expect(service.totals).toEqual({ succeeded: 5, failed: 0, retries: 0 });
+  });
+});

@@ -1,0 +1,112 @@
+import { PutEventsCommand, type PutEventsRequestEntry } from '@aws-sdk/client-eventbridge';
+import { DeleteMessageCommand, GetQueueAttributesCommand, ListQueuesCommand, type Message, ReceiveMessageCommand } from '@aws-sdk/client-sqs';
+import { EVENT_BUS_NAME, ErrorName } from '@gamekeeper/contracts';
+import type { AwsClients } from './clients';
+
+export interface RedriveOptions {
+  /** The bus dead letters go back to when they do not say (the state machine's do not; the rule's name it). */
+  busName?: string;
+  /** Also re-send events that failed validation (InvalidGameEvent): only useful once the code accepts them. */
+  all?: boolean;
+  /** How long a received message stays hidden while it is re-sent (s). */
+  visibilityTimeoutSeconds?: number;
+  onProgress?: (redriven: number) => void;
+}
+
+export interface RedriveSummary {
+  received: number;
+  /** What the received dead letters had failed with (ERROR_CODE), by error. */
+  errors: Record<string, number>;
+  redriven: number;
+  /** Left in the queue on purpose, by error: they would fail the same way again. */
+  kept: Record<string, number>;
+  /** Could not be re-sent (PutEvents refused them): still in the queue. */
+  failed: number;
+  problems: string[];
+}
+
+/** Dead letters waiting in every queue the endpoint lists (visible ones: not being redriven right now). */
+export async function countDeadLetters(clients: Pick<AwsClients, 'sqs'>): Promise<number> {
+  const { QueueUrls = [] } = await clients.sqs.send(new ListQueuesCommand({}));
+  let count = 0;
+  for (const QueueUrl of QueueUrls) {
+    const { Attributes = {} } = await clients.sqs.send(new GetQueueAttributesCommand({ QueueUrl, AttributeNames: ['ApproximateNumberOfMessages'] }));
+    count += Number(Attributes.ApproximateNumberOfMessages ?? 0);
+  }
+  return count;
+}
+
+/**
+ * Re-sends every dead letter (from every queue the endpoint lists) to the bus it came from, and deletes
+ * it once EventBridge has accepted it. The body of a dead letter is the EventBridge event itself, from the
+ * rule's DLQ and from the state machine's Catch alike, so it goes back with its source, detail-type and
+ * detail unchanged; the writers dedupe on detail.eventId, so re-sending something half-done is safe.
+ * Events that failed validation stay (unless `all`): they would fail identically until fixed.
+ */
+export async function redriveDeadLetters(clients: Pick<AwsClients, 'sqs' | 'eventBridge'>, options: RedriveOptions = {}): Promise<RedriveSummary> {
+  const summary: RedriveSummary = { received: 0, errors: {}, redriven: 0, kept: {}, failed: 0, problems: [] };
+  const { QueueUrls = [] } = await clients.sqs.send(new ListQueuesCommand({}));
+  for (const queueUrl of QueueUrls) {
+    for (;;) {
+      const { Messages = [] } = await clients.sqs.send(
+        new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10, VisibilityTimeout: options.visibilityTimeoutSeconds ?? 60, MessageAttributeNames: ['All'] }),
+      );
+      if (Messages.length === 0) break;
+      summary.received += Messages.length;
+      const resend: { message: Message; entry: PutEventsRequestEntry }[] = [];
+      for (const message of Messages) {
+        const errorCode = message.MessageAttributes?.ERROR_CODE?.StringValue ?? 'unknown';
+        summary.errors[errorCode] = (summary.errors[errorCode] ?? 0) + 1;
+        if (errorCode === ErrorName.InvalidGameEvent && !options.all) {
+          summary.kept[errorCode] = (summary.kept[errorCode] ?? 0) + 1;
+          continue;
+        }
+        const entry = entryOf(message.Body, busOf(message) ?? options.busName ?? EVENT_BUS_NAME);
+        if (!entry) {
+          summary.kept.unreadable = (summary.kept.unreadable ?? 0) + 1;
+          summary.problems.push(`message ${message.MessageId}: the body is not an EventBridge event`);
+          continue;
+        }
+        resend.push({ message, entry });
+      }
+      if (resend.length === 0) continue;
+      const { Entries = [] } = await clients.eventBridge.send(new PutEventsCommand({ Entries: resend.map((r) => r.entry) }));
+      for (const [i, { message }] of resend.entries()) {
+        const result = Entries[i];
+        if (result?.EventId && !result.ErrorCode) {
+          await clients.sqs.send(new DeleteMessageCommand({ QueueUrl: queueUrl, ReceiptHandle: message.ReceiptHandle }));
+          summary.redriven += 1;
+          options.onProgress?.(summary.redriven);
+        } else {
+          summary.failed += 1;
+          summary.problems.push(`message ${message.MessageId}: ${result?.ErrorCode ?? 'no result'} ${result?.ErrorMessage ?? ''}`.trim());
+        }
+      }
+    }
+  }
+  return summary;
+}
+
+/** The PutEvents entry that re-sends a dead-lettered EventBridge event, or undefined when the body is not one. */
+function entryOf(body: string | undefined, busName: string): PutEventsRequestEntry | undefined {
+  try {
+    const event = JSON.parse(body ?? '') as { source?: unknown; 'detail-type'?: unknown; detail?: unknown; resources?: unknown };
+    if (typeof event.source !== 'string' || typeof event['detail-type'] !== 'string' || typeof event.detail !== 'object' || event.detail === null) return undefined;
+    return {
+      Source: event.source,
+      DetailType: event['detail-type'],
+      Detail: JSON.stringify(event.detail),
+      ...(Array.isArray(event.resources) && event.resources.length > 0 ? { Resources: event.resources as string[] } : {}),
+      EventBusName: busName,
+    };
+  } catch {
+    return undefined;
+  }
+}
+
+/** The rule's dead-letter queue names the rule (`arn:aws:events:<region>:<account>:rule/<bus>/<rule>`). */
+function busOf(message: Message): string | undefined {
+  const ruleArn = message.MessageAttributes?.RULE_ARN?.StringValue;
+  const match = ruleArn ? /:rule\/([^/]+)\/[^/]+$/.exec(ruleArn) : null;
+  return match?.[1];
+}
