@@ -36,7 +36,7 @@ export interface LocalRuntimeOptions {
   faults?: FaultOptions;
   /** Overrides Step Functions Retry intervals (ms), so tests need not wait out real backoff. */
   retryIntervalMs?: number;
-  /** Ended executions kept for the Step Functions read APIs (default 2,000); the summary counts all. */
+  /** Ended executions kept for the Step Functions read APIs (default 1,000); the summary counts all. */
   retainExecutions?: number;
   /**
    * Execution environments per function (Lambda concurrency). Defaults to the machine's cores (at least

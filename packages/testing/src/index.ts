@@ -1,3 +1,4 @@
 export * from './dynalite';
 export * from './fixtures';
 export * from './lambda-context';
+export * from './hostile-events';

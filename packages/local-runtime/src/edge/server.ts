@@ -20,6 +20,8 @@ export interface EdgeOptions {
   /** A service that handles raw HTTP itself (dynalite for DynamoDB), by X-Amz-Target prefix. */
   rawRoutes?: Record<string, (req: IncomingMessage, res: ServerResponse) => void>;
   onRequest?: (target: string, status: number, ms: number) => void;
+  /** How long a client may take to send its body (default {@link BODY_TIMEOUT_MS}). */
+  bodyTimeoutMs?: number;
 }
 
 /**
@@ -47,6 +49,8 @@ export function createEdgeServer(options: EdgeOptions): Server {
         'content-type': `application/x-amz-json-${jsonVersion}`,
         'content-length': Buffer.byteLength(text),
         'x-amzn-requestid': randomUUID(),
+        // A body we stopped reading (too large, too slow) leaves the connection unusable: close it.
+        ...(status === 408 || status === 413 ? { connection: 'close' } : {}),
         ...headers,
       });
       res.end(text);
@@ -62,7 +66,7 @@ export function createEdgeServer(options: EdgeOptions): Server {
       drain(req);
       return fail(new AwsServiceError('UnknownOperationException', target ? `Unknown target: ${target}` : 'Missing X-Amz-Target header'));
     }
-    readBody(req)
+    readBody(req, options.bodyTimeoutMs ?? BODY_TIMEOUT_MS)
       .then(async (text) => {
         let body: unknown = {};
         if (text.trim()) {
@@ -83,14 +87,13 @@ export function createEdgeServer(options: EdgeOptions): Server {
   });
 }
 
-function readBody(req: IncomingMessage): Promise<string> {
+function readBody(req: IncomingMessage, timeoutMs: number): Promise<string> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
     const timer = setTimeout(() => {
-      reject(new AwsServiceError('RequestTimeout', `Request body not received within ${BODY_TIMEOUT_MS} ms`, 408));
-      req.destroy();
-    }, BODY_TIMEOUT_MS);
+      reject(new AwsServiceError('RequestTimeout', `Request body not received within ${timeoutMs} ms`, 408));
+    }, timeoutMs);
     req.on('data', (chunk: Buffer) => {
       size += chunk.length;
       if (size > MAX_BODY_BYTES) {

@@ -46,7 +46,7 @@ export interface StepFunctionsOptions {
   retainExecutions?: number;
 }
 
-export const DEFAULT_RETAINED_EXECUTIONS = 2_000;
+export const DEFAULT_RETAINED_EXECUTIONS = 1_000;
 const LAMBDA_INVOKE = /^arn:aws:states:::lambda:invoke(\.waitForTaskToken)?$/;
 const AWS_SDK_INTEGRATION = /^arn:aws:states:::aws-sdk:([a-z0-9]+):([A-Za-z0-9]+)$/;
 

@@ -12,6 +12,7 @@ const seen: Array<{ operation: string; body: unknown }> = [];
 
 beforeAll(async () => {
   server = createEdgeServer({
+    bodyTimeoutMs: 300,
     routes: [
       {
         targetPrefix: 'Echo',
@@ -80,5 +81,16 @@ describe('edge server', () => {
     const res = await post('Echo.Hello', '{"b":2}');
     expect(res.status).toBe(200);
     slow.destroy();
+  });
+
+  it('answers a client that stops sending its body with RequestTimeout, and closes the connection', async () => {
+    const slow = connect(port, '127.0.0.1');
+    let answer = '';
+    slow.on('data', (chunk: Buffer) => (answer += chunk.toString()));
+    slow.write('POST / HTTP/1.1\r\nHost: x\r\nX-Amz-Target: Echo.Hello\r\nContent-Length: 100\r\n\r\n{"a"');
+    await new Promise((resolve) => slow.once('close', resolve));
+    expect(answer).toMatch(/^HTTP\/1\.1 408/);
+    expect(answer).toContain('"__type":"RequestTimeout"');
+    expect((await post('Echo.Hello', '{"c":3}')).status).toBe(200);
   });
 });
