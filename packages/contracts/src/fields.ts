@@ -11,7 +11,18 @@ export const Identifier = z
 // Custom messages only for present-but-wrong values; a missing field keeps zod's "received undefined".
 const unless = (message: string) => (issue: { input?: unknown }) => (issue.input === undefined ? undefined : message);
 
-export const EventId = z.uuid({ error: unless('must be a UUID assigned by the producer (the idempotency key)') });
+/**
+ * The nil and max UUIDs are well-formed but are placeholders, never generated: a producer that sends one
+ * sends it for every event, and writers deduping on it would keep the first event and drop all the rest.
+ * A pattern (not a refinement) so the JSON Schema for other languages carries the rule too; a second
+ * pattern makes zod drop `format: uuid` from that schema, so the metadata puts it back.
+ */
+const NOT_A_PLACEHOLDER_UUID = /^(?!00000000-0000-0000-0000-000000000000$)(?![fF]{8}-[fF]{4}-[fF]{4}-[fF]{4}-[fF]{12}$)/;
+
+export const EventId = z
+  .uuid({ error: unless('must be a UUID assigned by the producer (the idempotency key)') })
+  .regex(NOT_A_PLACEHOLDER_UUID, 'must be a unique UUID, not the nil or max placeholder (it is the idempotency key: every event would share it)')
+  .meta({ format: 'uuid' });
 
 export const SchemaVersion = z
   .int()

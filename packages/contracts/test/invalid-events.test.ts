@@ -23,6 +23,8 @@ const invalid: Array<[string, unknown, RegExp]> = [
   ['detail as a JSON string', { ...level(), detail: JSON.stringify(level().detail) }, /detail: .*expected object/],
   ['missing eventId', without(level(), 'eventId'), /detail\.eventId: .*expected string/],
   ['eventId not a UUID', withDetail(level(), { eventId: 'abc' }), /detail\.eventId: must be a UUID/],
+  ['eventId the nil UUID', withDetail(level(), { eventId: '00000000-0000-0000-0000-000000000000' }), /detail\.eventId: must be a unique UUID, not the nil or max placeholder/],
+  ['eventId the max UUID', withDetail(level(), { eventId: 'ffffffff-ffff-ffff-ffff-ffffffffffff' }), /detail\.eventId: must be a unique UUID, not the nil or max placeholder/],
   ['missing playerId', without(level(), 'playerId'), /detail\.playerId/],
   ['empty playerId', withDetail(level(), { playerId: '' }), /detail\.playerId: Too small/],
   ['overlong playerId', withDetail(level(), { playerId: 'p'.repeat(129) }), /detail\.playerId: Too big/],

@@ -7,7 +7,9 @@ import { IDEMPOTENCY_TABLE_ENV, oncePerEvent } from './once-per-event';
 const logger = createLogger('metric');
 const dependencies = { cloudWatch: new CloudWatchClient(awsClientConfig), namespace: process.env[METRICS_NAMESPACE_ENV] || DEFAULT_METRICS_NAMESPACE };
 const logMetricsOnce = oncePerEvent(async (event) => logMetrics(event, dependencies), {
-  client: new DynamoDBClient(awsClientConfig),
+  // More attempts than the other clients: once the metrics went out, failing to mark the record completed
+  // (a throttled table) would let a retry send them a second time. Throttling rarely lasts 10 attempts.
+  client: new DynamoDBClient({ ...awsClientConfig, maxAttempts: 10 }),
   tableName: requireEnv(IDEMPOTENCY_TABLE_ENV),
 });
 
