@@ -4,7 +4,7 @@ import { COMPLETED_LEVEL_TABLE_ENV, completedLevelTableKey } from '@gamekeeper/l
 import { DEFAULT_METRICS_NAMESPACE, IDEMPOTENCY_TABLE_ENV, IDEMPOTENCY_TTL_ATTRIBUTE, METRICS_NAMESPACE_ENV, idempotencyTableKey } from '@gamekeeper/metric';
 import { EVENT_BUS_ENV } from '@gamekeeper/report';
 import { Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
-import { Alarm, ComparisonOperator, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
+import { Alarm, ComparisonOperator, type IMetric, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import { AttributeType, BillingMode, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
 import { EventBus, Rule } from 'aws-cdk-lib/aws-events';
@@ -128,26 +128,25 @@ export class GamekeeperStack extends Stack {
     });
 
     const alarms = new Topic(this, 'AlarmTopic', { masterKey: Alias.fromAliasName(this, 'SnsManagedKey', 'alias/aws/sns'), enforceSSL: true });
-    const alarmOn = (alarm: Alarm) => alarm.addAlarmAction(new SnsAction(alarms));
-    alarmOn(
-      new Alarm(this, 'ExecutionsFailedAlarm', {
-        alarmDescription: 'A housekeeping execution failed (after its retries)',
-        metric: this.stateMachine.metricFailed({ period: Duration.minutes(1), statistic: 'Sum' }),
+    // Both alarms page on the first occurrence in a minute; no data means nothing went wrong.
+    const alarmOnFirst = (id: string, alarmDescription: string, metric: IMetric) =>
+      new Alarm(this, id, {
+        alarmDescription,
+        metric,
         threshold: 1,
         evaluationPeriods: 1,
         comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
         treatMissingData: TreatMissingData.NOT_BREACHING,
-      }),
+      }).addAlarmAction(new SnsAction(alarms));
+    alarmOnFirst(
+      'ExecutionsFailedAlarm',
+      'A housekeeping execution failed (after its retries)',
+      this.stateMachine.metricFailed({ period: Duration.minutes(1), statistic: 'Sum' }),
     );
-    alarmOn(
-      new Alarm(this, 'DeadLettersAlarm', {
-        alarmDescription: 'Completions that were not delivered or whose housekeeping failed are waiting in the dead-letter queue (gamekeeper redrive)',
-        metric: this.deadLetterQueue.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(1), statistic: 'Maximum' }),
-        threshold: 1,
-        evaluationPeriods: 1,
-        comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-        treatMissingData: TreatMissingData.NOT_BREACHING,
-      }),
+    alarmOnFirst(
+      'DeadLettersAlarm',
+      'Completions that were not delivered or whose housekeeping failed are waiting in the dead-letter queue (gamekeeper redrive)',
+      this.deadLetterQueue.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(1), statistic: 'Maximum' }),
     );
 
     acknowledgeNagFindings(this);
