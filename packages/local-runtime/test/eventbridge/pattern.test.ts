@@ -125,9 +125,13 @@ const invalid: Array<[string, unknown, RegExp]> = [
   ['exists not a boolean', { source: [{ exists: 'yes' }] }, /exists match pattern must be either true or false/],
   ['numeric bad operator', { level: [{ numeric: ['!=', 3] }] }, /Unrecognized numeric range operator: !=/],
   ['numeric non-number', { level: [{ numeric: ['>', '3'] }] }, /Value of > must be numeric/],
-  ['numeric inverted range', { level: [{ numeric: ['>', 5, '<', 1] }] }, /Bad numeric range/],
-  ['numeric two lower bounds', { level: [{ numeric: ['>', 1, '>=', 2] }] }, /two lower bounds/],
-  ['numeric odd length', { level: [{ numeric: ['>'] }] }, /numeric match pattern must be an array/],
+  // The three numeric messages below follow AWS's wording (was: "Bad numeric range", "two lower bounds",
+  // "numeric match pattern must be an array"): event-ruler JsonRuleCompiler/Range, and AWS-recorded
+  // snapshots in localstack tests/aws/services/events/test_events_patterns.snapshot.json
+  // (content_numeric_EXC: "Bad numeric range operator: >", content_numeric_syntax_EXC: "Value of < must be numeric").
+  ['numeric inverted range', { level: [{ numeric: ['>', 5, '<', 1] }] }, /Bottom must be less than top/],
+  ['numeric two lower bounds', { level: [{ numeric: ['>', 1, '>=', 2] }] }, /Bad numeric range operator: >=/],
+  ['numeric odd length', { level: [{ numeric: ['>'] }] }, /Value of > must be numeric/],
   ['anything-but with booleans', { level: [{ 'anything-but': [true] }] }, /start\|null\|boolean is not supported/],
   ['anything-but mixed types', { level: [{ 'anything-but': [1, 'a'] }] }, /not supported/],
   ['anything-but unknown operator', { level: [{ 'anything-but': { numeric: ['>', 1] } }] }, /Unsupported anything-but pattern: numeric/],
