@@ -1,18 +1,6 @@
 #!/usr/bin/env node
-// Bundles a service's Lambda handler (src/handler.ts) into dist/handler.mjs with the same esbuild
-// settings the CDK NodejsFunction uses on AWS (ESM, node22, source maps), so every team builds alike.
-import { build } from 'esbuild';
+// `npm run build` in a service: bundles src/handler.ts into dist/handler.mjs with the settings the CDK and
+// the local runtime use (@gamekeeper/bundling), so every team builds alike.
+import { bundleFunction } from '../packages/bundling/src/index.js';
 
-await build({
-  entryPoints: ['src/handler.ts'],
-  outfile: 'dist/handler.mjs',
-  bundle: true,
-  platform: 'node',
-  target: 'node22',
-  format: 'esm',
-  sourcemap: true,
-  minify: true,
-  // Some AWS SDK dependencies still call require(); give ESM bundles one.
-  banner: { js: "import { createRequire as __gkRequire } from 'node:module'; const require = __gkRequire(import.meta.url);" },
-  logLevel: 'info',
-});
+await bundleFunction({ entry: 'src/handler.ts', outfile: 'dist/handler.mjs', logLevel: 'info' });

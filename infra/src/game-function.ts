@@ -6,10 +6,10 @@ import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { Architecture, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { FUNCTION_BUNDLING, SERVICE_PACKAGE_METADATA } from '@gamekeeper/bundling';
 import { Construct } from 'constructs';
 
-/** Metadata naming the workspace package whose `./handler` is the function; the local runtime reads it. */
-export const SERVICE_PACKAGE_METADATA = 'gamekeeper:servicePackage';
+export { SERVICE_PACKAGE_METADATA };
 
 const require = createRequire(import.meta.url);
 export const REPO_ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -60,14 +60,15 @@ export class GameFunction extends Construct {
         NODE_OPTIONS: '--enable-source-maps',
         ...props.environment,
       },
+      // The settings `npm run build` and the local runtime use too (@gamekeeper/bundling).
       bundling: {
         format: OutputFormat.ESM,
-        target: 'node22',
-        minify: true,
+        target: FUNCTION_BUNDLING.target,
+        minify: FUNCTION_BUNDLING.minify,
+        // CDK's default source-map mode is esbuild's linked map: FUNCTION_BUNDLING.sourcemap.
         sourceMap: true,
-        mainFields: ['module', 'main'],
-        // Some SDK dependencies still call require(); ESM bundles need one.
-        banner: "import { createRequire as __gkRequire } from 'node:module'; const require = __gkRequire(import.meta.url);",
+        mainFields: [...FUNCTION_BUNDLING.mainFields],
+        banner: FUNCTION_BUNDLING.banner,
       },
     });
     (this.function.node.defaultChild as CfnResource).addMetadata(SERVICE_PACKAGE_METADATA, props.servicePackage);

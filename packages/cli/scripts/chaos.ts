@@ -2,7 +2,7 @@
 // seeded session into a fault-free stack and into one with every fault injected, redrives the dead
 // letters, and compares. Prints the figures; exits non-zero unless `lost: 0` and `mismatches: 0`.
 import { parseArgs } from 'node:util';
-import { CHAOS_FAULTS, chaosSession, formatChaosReport, runChaos } from '../src/chaos';
+import { CHAOS_FAULTS, chaosSession, formatChaosReport, runChaos } from './chaos-proof';
 
 const { values } = parseArgs({ options: { events: { type: 'string', default: '1000' }, seed: { type: 'string', default: String(CHAOS_FAULTS.seed) } } });
 const started = Date.now();

@@ -5,7 +5,7 @@ import { parseArgs } from 'node:util';
 import { startLocalRuntime } from '@gamekeeper/local-runtime';
 import { createProducer } from '@gamekeeper/producer';
 import { awsClients } from '../src/clients';
-import { chaosSession } from '../src/chaos';
+import { chaosSession } from './chaos-proof';
 import { loadGamekeeperStack } from '../src/synth';
 
 const { values } = parseArgs({ options: { seconds: { type: 'string', default: '60' }, rate: { type: 'string', default: '40' } } });
@@ -20,7 +20,7 @@ const memory = () => {
 };
 
 const { template, appDir } = loadGamekeeperStack();
-const runtime = await startLocalRuntime({ template, resolveFunctionsFrom: appDir, port: 0, functionLogFile: '/dev/null' });
+const runtime = await startLocalRuntime({ template, resolveFunctionsFrom: appDir, validateDefinitions: false, port: 0, functionLogFile: '/dev/null' });
 const clients = awsClients(runtime.url);
 const producer = createProducer({ client: clients.eventBridge });
 const events = chaosSession(Math.ceil(seconds * rate) + 200, 777);

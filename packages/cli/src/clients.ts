@@ -8,17 +8,15 @@ import { SQSClient } from '@aws-sdk/client-sqs';
 export const DEFAULT_PORT = 4577;
 export const DEFAULT_ENDPOINT = `http://127.0.0.1:${DEFAULT_PORT}`;
 
-/** Real AWS SDK clients pointed at an endpoint (the local runtime's, or AWS when none is given). */
-export function awsClients(endpoint: string | undefined) {
-  const config = endpoint
-    ? { endpoint, region: process.env.AWS_REGION ?? 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } }
-    : {};
+/** Real AWS SDK clients pointed at a local endpoint (every command's `--endpoint`, the local runtime's port by default). */
+export function awsClients(endpoint: string) {
+  const config = { endpoint, region: process.env.AWS_REGION ?? 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } };
   // More attempts than the default 3: the CLI's reads must ride out throttling (real, or injected locally).
   const dynamodb = new DynamoDBClient({ ...config, maxAttempts: 10 });
   return {
     eventBridge: new EventBridgeClient(config),
     // Against a local endpoint the sync-execution host prefix ("sync-states.") must not be added.
-    sfn: new SFNClient({ ...config, disableHostPrefix: Boolean(endpoint) }),
+    sfn: new SFNClient({ ...config, disableHostPrefix: true }),
     dynamodb,
     documents: DynamoDBDocumentClient.from(dynamodb),
     cloudWatch: new CloudWatchClient(config),

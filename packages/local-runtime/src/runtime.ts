@@ -1,19 +1,20 @@
-import { randomUUID } from 'node:crypto';
 import { createWriteStream, mkdirSync } from 'node:fs';
-import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { availableParallelism, tmpdir } from 'node:os';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CreateTableCommand, DynamoDBClient, ListTablesCommand, ScanCommand } from '@aws-sdk/client-dynamodb';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { type CloudWatchService, createCloudWatchService } from './cloudwatch';
 import { createDynaliteServer } from './dynamodb/dynalite';
-import { createEdgeServer } from './edge/server';
+import { dynamoFrontDoor } from './dynamodb/front-door';
+import { countItems, createTables } from './dynamodb/tables';
+import { type RawHandler, createEdgeServer } from './edge/server';
 import { EventBridgeService } from './eventbridge/service';
-import { bundleHandler } from './lambda/bundle';
+import { targetDispatch } from './eventbridge/target-dispatch';
 import { type FaultOptions, FaultInjector } from './faults/faults';
-import { FunctionPool, LambdaFunctionError } from './lambda/function-pool';
+import { LocalFunctions } from './lambda/functions';
 import { QueueStore } from './sqs/queues';
 import { SqsService } from './sqs/service';
+import { sdkIntegrations } from './stepfunctions/sdk-integrations';
 import { StepFunctionsService } from './stepfunctions/service';
 import { type CfnTemplate, type StackModel, loadStackModel } from './template/model';
 
@@ -47,6 +48,8 @@ export interface LocalRuntimeOptions {
   accountId?: string;
   /** File the functions' logs are appended to (like CloudWatch Logs); the process output when absent. */
   functionLogFile?: string;
+  /** Check the state machine definitions against the ASL specification at start (default true). */
+  validateDefinitions?: boolean;
 }
 
 export interface RuntimeSummary {
@@ -55,10 +58,10 @@ export interface RuntimeSummary {
   retries: number;
   /** Invocations that really ran out of time (not injected), by function. */
   functionTimeouts: Record<string, number>;
-  faults: FaultInjector['injected'];
+  faults: FaultInjector['counters'];
   tables: Record<string, number>;
   metrics: number;
-  events: EventBridgeService['stats'];
+  events: EventBridgeService['counters'];
   deadLetters: Record<string, number>;
 }
 
@@ -67,9 +70,12 @@ export interface LocalRuntime {
   model: StackModel;
   stepFunctions: StepFunctionsService;
   eventBridge: EventBridgeService;
+  functions: LocalFunctions;
   queues: QueueStore;
   cloudWatch: CloudWatchService;
   faults: FaultInjector;
+  /** Serves `handler` for every request under `pathPrefix` (e.g. a browser console at `/console`) on the same port. */
+  mount(pathPrefix: string, handler: RawHandler): void;
   /** Resolves when every event put so far has been delivered and every execution has ended. */
   idle(): Promise<void>;
   summary(): Promise<RuntimeSummary>;
@@ -78,183 +84,107 @@ export interface LocalRuntime {
 
 const LOCAL_CREDENTIALS = { AWS_ACCESS_KEY_ID: 'local', AWS_SECRET_ACCESS_KEY: 'local' };
 
-/** Builds the whole stack from its template and serves it on one endpoint. */
+/** Builds the whole stack from its template and serves it on one endpoint. Only wiring: each part is its own module. */
 export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<LocalRuntime> {
-  const region = options.region ?? 'us-east-1';
-  const accountId = options.accountId ?? '000000000000';
-  const model = loadStackModel(options.template, { region, accountId });
-
-  const dynamo = createDynaliteServer(options.dataDir ? { path: join(options.dataDir, 'dynamodb') } : {});
+  const scope = { region: options.region ?? 'us-east-1', accountId: options.accountId ?? '000000000000' };
+  const model = loadStackModel(options.template, scope);
   if (options.dataDir) mkdirSync(options.dataDir, { recursive: true });
   const onDisk = (file: string) => (options.dataDir ? join(options.dataDir, file) : undefined);
   const faults = new FaultInjector(options.faults);
 
-  const queues = new QueueStore(model.queues, { journalFile: onDisk('queues.ndjson') });
-  const pools = new Map<string, FunctionPool>();
-  const functions = new Map(model.functions.map((fn) => [fn.name, fn]));
-  const invokeFunction = async (arnOrName: string, payload: unknown) => {
-    const name = arnOrName.startsWith('arn:') ? arnOrName.split(':')[6]! : arnOrName;
-    const pool = pools.get(name);
-    const fn = functions.get(name);
-    if (!pool || !fn) {
-      const error = new Error(`Function not found: ${arnOrName}`);
-      error.name = 'Lambda.ResourceNotFoundException';
-      throw error;
-    }
-    const fault = faults.lambdaFault(fn, payload);
-    if (fault === 'error') throw new LambdaFunctionError({ errorType: 'Lambda.ServiceException', errorMessage: 'Injected fault: the Lambda service could not run the function' });
-    const result = await pool.invoke(payload);
-    if (fault === 'timeout') {
-      throw new LambdaFunctionError({ errorType: 'Sandbox.Timedout', errorMessage: `Task timed out after ${fn.timeoutSeconds.toFixed(2)} seconds (injected fault: the work ran, its answer was lost)` });
-    }
-    return result;
-  };
-  const callAwsService = async (service: string, action: string, parameters: any) => {
-    if (service === 'sqs' && action === 'sendMessage') {
-      const response = await sqs.handle('SendMessage', parameters);
-      return response.body;
-    }
-    throw Object.assign(new Error(`The local runtime does not emulate ${service}:${action}`), { name: 'States.Runtime' });
-  };
-
-  const stepFunctions = new StepFunctionsService({
-    stateMachines: model.stateMachines,
-    invokeFunction,
-    callAwsService,
-    region,
-    accountId,
-    ...(options.retryIntervalMs !== undefined ? { retryIntervalMs: options.retryIntervalMs } : {}),
-    ...(options.retainExecutions !== undefined ? { retainExecutions: options.retainExecutions } : {}),
-  });
-  const stateMachineArns = new Set(model.stateMachines.map((m) => m.arn));
-  const eventBridge = new EventBridgeService({
-    buses: model.buses,
-    rules: model.rules,
-    region,
-    accountId,
-    journalFile: onDisk('events.ndjson'),
-    deliver: async (target, input) => {
-      if (stateMachineArns.has(target.arn)) {
-        // Delivered once the execution has ended (succeeded, or failed and dead-lettered by its Catch):
-        // until then the event stays unsettled in the journal and a restart delivers it again.
-        const delay = faults.deliveryDelayMs(input);
-        if (delay > 0) await new Promise((resolve) => setTimeout(resolve, delay));
-        const runs = [stepFunctions.start({ stateMachineArn: target.arn, input: JSON.stringify(input) }).done];
-        if (faults.duplicateDelivery(input)) runs.push(stepFunctions.start({ stateMachineArn: target.arn, input: JSON.stringify(input) }).done);
-        await Promise.all(runs);
-        return;
-      }
-      if (target.arn.startsWith('arn:aws:lambda:')) {
-        void invokeFunction(target.arn, input).catch(() => undefined);
-        return;
-      }
-      throw new Error(`The local runtime cannot deliver to target ${target.arn}`);
-    },
-    deadLetter: (queueArn, body, attributes) => queues.send(queueArn, body, attributes),
-  });
-  const cloudWatch = createCloudWatchService({ journalFile: onDisk('metrics.ndjson') });
-  let url = '';
-  const sqs = new SqsService({ queues, accountId, endpointUrl: () => url });
-
-  const server = createEdgeServer({
-    routes: [
-      { targetPrefix: 'AWSEvents', jsonVersion: '1.1', service: eventBridge },
-      { targetPrefix: 'AWSStepFunctions', jsonVersion: '1.0', service: stepFunctions },
-      { targetPrefix: 'GraniteServiceVersion20100801', jsonVersion: '1.0', service: cloudWatch },
-      { targetPrefix: 'AmazonSQS', jsonVersion: '1.0', service: sqs },
-    ],
-    rawRoutes: {
-      DynamoDB_20120810: (req, res) => {
-        const operation = String(req.headers['x-amz-target']).split('.')[1] ?? '';
-        if (faults.throttleDynamo(operation)) return throttle(req, res);
-        dynamo.emit('request', req, res);
-      },
-    },
-  });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => resolve());
-  });
-  const { port } = server.address() as AddressInfo;
-  const host = options.host && options.host !== '0.0.0.0' ? options.host : '127.0.0.1';
-  url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+  // The endpoint first: functions and queue URLs need its address.
+  const dynalite = createDynaliteServer(options.dataDir ? { path: join(options.dataDir, 'dynamodb') } : {});
+  const edge = createEdgeServer({ services: [], rawServices: { DynamoDB_20120810: dynamoFrontDoor(dynalite, faults) } });
+  const url = await listen(edge, options.port ?? 0, options.host ?? '127.0.0.1');
 
   // The runtime's own client rides out injected throttling with more attempts than a function would.
-  const dynamoClient = new DynamoDBClient({ endpoint: url, region, credentials: { accessKeyId: 'local', secretAccessKey: 'local' }, maxAttempts: 10 });
-  await createTables(dynamoClient, model);
+  const dynamo = new DynamoDBClient({ endpoint: url, region: scope.region, credentials: { accessKeyId: 'local', secretAccessKey: 'local' }, maxAttempts: 10 });
+  await createTables(dynamo, model.tables);
 
-  const bundleDir = join(options.dataDir ?? join(tmpdir(), 'gamekeeper-local'), 'functions');
   const logSink = options.functionLogFile ? createWriteStream(options.functionLogFile, { flags: 'a' }) : undefined;
-  for (const fn of model.functions) {
-    if (!fn.servicePackage) continue;
-    const handlerFile = await bundleHandler(fn.servicePackage, bundleDir, options.resolveFunctionsFrom);
-    pools.set(
-      fn.name,
-      new FunctionPool({
-        functionName: fn.name,
-        functionArn: fn.arn,
-        handlerFile,
-        // The template's environment, plus where AWS is: this endpoint, with throwaway credentials.
-        environment: {
-          ...fn.environment,
-          ...LOCAL_CREDENTIALS,
-          AWS_REGION: region,
-          AWS_ENDPOINT_URL: url,
-          AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
-        },
-        timeoutSeconds: fn.timeoutSeconds,
-        memoryMb: fn.memoryMb,
-        maxConcurrency: options.maxConcurrencyPerFunction ?? Math.max(2, availableParallelism()),
-        ...(logSink ? { logSink } : {}),
-      }),
-    );
-  }
+  const functions = await LocalFunctions.start({
+    functions: model.functions,
+    resolveFunctionsFrom: options.resolveFunctionsFrom,
+    bundleDir: join(options.dataDir ?? join(tmpdir(), 'gamekeeper-local'), 'functions'),
+    // The template's environment, plus where AWS is: this endpoint, with throwaway credentials.
+    environment: { ...LOCAL_CREDENTIALS, AWS_REGION: scope.region, AWS_ENDPOINT_URL: url, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
+    ...(options.maxConcurrencyPerFunction !== undefined ? { maxConcurrency: options.maxConcurrencyPerFunction } : {}),
+    faults,
+    ...(logSink ? { onOutput: (_name: string, text: string) => logSink.write(text) } : {}),
+  });
+
+  const queues = new QueueStore(model.queues, { journalFile: onDisk('queues.ndjson') });
+  const sqs = new SqsService({ queues, accountId: scope.accountId, endpointUrl: () => url });
+  const cloudWatch = createCloudWatchService({ journalFile: onDisk('metrics.ndjson') });
+  const stepFunctions = new StepFunctionsService({
+    ...scope,
+    stateMachines: model.stateMachines,
+    invokeFunction: (name, payload) => functions.invoke(name, payload),
+    callAwsService: sdkIntegrations({ sqs }),
+    ...(options.retryIntervalMs !== undefined ? { retryIntervalMs: options.retryIntervalMs } : {}),
+    ...(options.retainExecutions !== undefined ? { retainExecutions: options.retainExecutions } : {}),
+    ...(options.validateDefinitions !== undefined ? { validateDefinitions: options.validateDefinitions } : {}),
+  });
+  const eventBridge = new EventBridgeService({
+    ...scope,
+    buses: model.buses,
+    rules: model.rules,
+    journalFile: onDisk('events.ndjson'),
+    deliver: targetDispatch({ stepFunctions, functions, faults }),
+    deadLetter: (queueArn, body, attributes) => queues.send(queueArn, body, attributes),
+  });
+
+  edge.addServices([
+    { targetPrefix: 'AWSEvents', jsonVersion: '1.1', backend: eventBridge },
+    { targetPrefix: 'AWSStepFunctions', jsonVersion: '1.0', backend: stepFunctions },
+    { targetPrefix: 'GraniteServiceVersion20100801', jsonVersion: '1.0', queryCompatible: true, backend: cloudWatch },
+    { targetPrefix: 'AmazonSQS', jsonVersion: '1.0', queryCompatible: true, backend: sqs },
+  ]);
 
   // What an earlier run accepted but had not finished (it was killed) is delivered again now.
   eventBridge.resumeUnsettled();
-
-  const idle = async () => {
-    for (;;) {
-      await eventBridge.idle();
-      const running = [...stepFunctions.executions.values()].filter((e) => e.status === 'RUNNING');
-      if (running.length === 0) return;
-      await Promise.all(running.map((e) => e.done));
-    }
-  };
 
   return {
     url,
     model,
     stepFunctions,
     eventBridge,
+    functions,
     queues,
     cloudWatch,
     faults,
-    idle,
-    summary: async () => {
+    mount: (pathPrefix, handler) => edge.mount(pathPrefix, handler),
+    async idle() {
+      for (;;) {
+        await eventBridge.idle();
+        const running = [...stepFunctions.executions.values()].filter((e) => e.status === 'RUNNING');
+        if (running.length === 0) return;
+        await Promise.all(running.map((e) => e.done));
+      }
+    },
+    async summary() {
       let running = 0;
       for (const e of stepFunctions.executions.values()) if (e.status === 'RUNNING') running += 1;
-      const { succeeded, failed, retries } = stepFunctions.totals;
-      const executions = { succeeded, failed, running };
+      const { succeeded, failed, retries } = stepFunctions.counters;
       const tables: Record<string, number> = {};
-      for (const table of model.tables) tables[table.name] = await countItems(dynamoClient, table.name);
+      for (const table of model.tables) tables[table.name] = await countItems(dynamo, table.name);
       return {
-        executions,
+        executions: { succeeded, failed, running },
         retries,
-        functionTimeouts: Object.fromEntries([...pools].filter(([, pool]) => pool.timeouts > 0).map(([name, pool]) => [name, pool.timeouts])),
-        faults: { ...faults.injected },
+        functionTimeouts: functions.timeouts(),
+        faults: { ...faults.counters },
         tables,
         metrics: cloudWatch.allDatapoints().length,
-        events: { ...eventBridge.stats },
+        events: { ...eventBridge.counters },
         deadLetters: Object.fromEntries(queues.list().map((q) => [q.name, q.depth])),
       };
     },
-    stop: async () => {
-      await Promise.all([...pools.values()].map((p) => p.close()));
-      dynamoClient.destroy();
-      server.closeAllConnections();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-      await new Promise<void>((resolve) => dynamo.close(() => resolve()));
+    async stop() {
+      await functions.close();
+      dynamo.destroy();
+      edge.closeAllConnections();
+      await new Promise<void>((resolve) => edge.close(() => resolve()));
+      await new Promise<void>((resolve) => dynalite.close(() => resolve()));
       await new Promise<void>((resolve) => (logSink ? logSink.end(resolve) : resolve()));
       eventBridge.close();
       queues.close();
@@ -263,39 +193,13 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
   };
 }
 
-async function createTables(client: DynamoDBClient, model: StackModel): Promise<void> {
-  const existing = new Set((await client.send(new ListTablesCommand({}))).TableNames ?? []);
-  for (const table of model.tables) {
-    if (existing.has(table.name)) continue;
-    await client.send(
-      new CreateTableCommand({
-        TableName: table.name,
-        KeySchema: table.keySchema,
-        AttributeDefinitions: table.attributeDefinitions,
-        BillingMode: 'PAY_PER_REQUEST',
-      }),
-    );
-  }
-}
-
-async function countItems(client: DynamoDBClient, tableName: string): Promise<number> {
-  let count = 0;
-  let ExclusiveStartKey: Record<string, any> | undefined;
-  do {
-    const page = await client.send(new ScanCommand({ TableName: tableName, Select: 'COUNT', ExclusiveStartKey }));
-    count += page.Count ?? 0;
-    ExclusiveStartKey = page.LastEvaluatedKey;
-  } while (ExclusiveStartKey);
-  return count;
-}
-
-/** DynamoDB's throttling answer, as the SDK expects it (it retries these with backoff). */
-function throttle(req: IncomingMessage, res: ServerResponse): void {
-  req.resume();
-  const body = JSON.stringify({
-    __type: 'com.amazonaws.dynamodb.v20120810#ProvisionedThroughputExceededException',
-    message: 'The level of configured provisioned throughput for the table was exceeded. (injected fault)',
+/** Listens on `host:port` and answers the endpoint's URL (loopback when bound to every interface). */
+async function listen(server: ReturnType<typeof createEdgeServer>, port: number, host: string): Promise<string> {
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => resolve());
   });
-  res.writeHead(400, { 'content-type': 'application/x-amz-json-1.0', 'content-length': Buffer.byteLength(body), 'x-amzn-requestid': randomUUID() });
-  res.end(body);
+  const { port: bound } = server.address() as AddressInfo;
+  const reachable = host === '0.0.0.0' ? '127.0.0.1' : host;
+  return `http://${reachable.includes(':') ? `[${reachable}]` : reachable}:${bound}`;
 }

@@ -1,6 +1,6 @@
 import type { AddressInfo } from 'node:net';
 import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, paginateScan } from '@aws-sdk/lib-dynamodb';
 import { createDynaliteServer } from '@gamekeeper/local-runtime';
 
 export interface LocalDynamo {
@@ -53,14 +53,8 @@ export async function createTable(client: DynamoDBClient, tableName: string, key
 
 /** Every item of a table, sorted by key, for comparing whole tables. */
 export async function scanTable(client: DynamoDBClient, tableName: string): Promise<Record<string, unknown>[]> {
-  const documents = DynamoDBDocumentClient.from(client);
   const items: Record<string, unknown>[] = [];
-  let ExclusiveStartKey: Record<string, unknown> | undefined;
-  do {
-    const page = await documents.send(new ScanCommand({ TableName: tableName, ExclusiveStartKey }));
-    items.push(...(page.Items ?? []));
-    ExclusiveStartKey = page.LastEvaluatedKey;
-  } while (ExclusiveStartKey);
+  for await (const page of paginateScan({ client: DynamoDBDocumentClient.from(client) }, { TableName: tableName })) items.push(...(page.Items ?? []));
   return items.sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b)));
 }
 

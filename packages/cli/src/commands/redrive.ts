@@ -1,6 +1,6 @@
 import { awsClients } from '../clients';
 import { progress } from '../progress';
-import { countDeadLetters, redriveDeadLetters } from '../redrive';
+import { countDeadLetters, redriveDeadLetters } from '../dead-letters';
 
 export interface RedriveCommandOptions {
   endpoint: string;

@@ -39,15 +39,15 @@ export function faultsOf(options: StartOptions): FaultOptions {
 /** `gamekeeper start`: synthesize, serve, play the sample session, print a summary, serve until Ctrl-C. */
 export async function runStart(options: StartOptions): Promise<void> {
   const startedAt = Date.now();
-  console.log('gamekeeper: synthesizing the CDK app...');
-  const { template, appDir } = loadGamekeeperStack();
+  const { template, appDir, cached } = loadGamekeeperStack();
+  console.log(cached ? 'gamekeeper: the CDK app is unchanged since it was last synthesized: template from the cache' : `gamekeeper: synthesized the CDK app in ${Date.now() - startedAt} ms`);
   const logDir = options.data ?? mkdtempSync(join(tmpdir(), 'gamekeeper-'));
   mkdirSync(logDir, { recursive: true });
   const functionLogFile = join(logDir, 'functions.log');
   const runtime = await startLocalRuntime({
     functionLogFile,
     template,
-    resolveFunctionsFrom: appDir,
+    resolveFunctionsFrom: appDir, validateDefinitions: false,
     port: options.port,
     host: options.host,
     ...(options.data ? { dataDir: options.data } : {}),
@@ -90,7 +90,7 @@ function printBanner(runtime: LocalRuntime, options: StartOptions, ms: number): 
   console.log(`  data:           ${options.data ? `on disk in ${options.data}` : 'in memory'}`);
   const faults = runtime.faults.describe();
   if (faults.length > 0) console.log(`  FAULTS ON:      ${faults.join('; ')}`);
-  if (runtime.eventBridge.stats.resumed > 0) console.log(`  resumed:        ${runtime.eventBridge.stats.resumed} events accepted before a crash, delivered again`);
+  if (runtime.eventBridge.counters.resumed > 0) console.log(`  resumed:        ${runtime.eventBridge.counters.resumed} events accepted before a crash, delivered again`);
   console.log('Point any AWS SDK or the AWS CLI at it:');
   console.log(`  export AWS_ENDPOINT_URL=${runtime.url} AWS_REGION=${model.region} AWS_ACCESS_KEY_ID=local AWS_SECRET_ACCESS_KEY=local`);
   console.log(`  aws --endpoint-url ${runtime.url} stepfunctions list-executions --state-machine-arn ${model.stateMachines[0]?.arn ?? '<arn>'}`);

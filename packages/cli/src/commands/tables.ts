@@ -1,5 +1,5 @@
 import { ListTablesCommand, ResourceNotFoundException } from '@aws-sdk/client-dynamodb';
-import { ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { paginateScan } from '@aws-sdk/lib-dynamodb';
 import { awsClients } from '../clients';
 import { UsageError } from '../errors';
 
@@ -21,11 +21,6 @@ export async function runTables(table: string | undefined, options: { endpoint: 
 
 export async function scanAll(documents: ReturnType<typeof awsClients>['documents'], tableName: string) {
   const items: Record<string, unknown>[] = [];
-  let ExclusiveStartKey: Record<string, unknown> | undefined;
-  do {
-    const page = await documents.send(new ScanCommand({ TableName: tableName, ExclusiveStartKey }));
-    items.push(...(page.Items ?? []));
-    ExclusiveStartKey = page.LastEvaluatedKey;
-  } while (ExclusiveStartKey);
+  for await (const page of paginateScan({ client: documents }, { TableName: tableName })) items.push(...(page.Items ?? []));
   return items;
 }

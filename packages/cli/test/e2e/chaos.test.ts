@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { CHAOS_FAULTS, chaosSession, formatChaosReport, runChaos } from '../../src/chaos';
+import { CHAOS_FAULTS, chaosSession, formatChaosReport, runChaos } from '../../scripts/chaos-proof';
 import { FAULT_KINDS } from '@gamekeeper/local-runtime';
 
 describe('the proof: nothing lost, nothing counted twice', () => {

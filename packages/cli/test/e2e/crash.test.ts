@@ -6,9 +6,9 @@ import { join } from 'node:path';
 import { ListExecutionsCommand, ListStateMachinesCommand } from '@aws-sdk/client-sfn';
 import { createProducer, type PublishResult } from '@gamekeeper/producer';
 import { afterAll, describe, expect, it } from 'vitest';
-import { chaosSession, replayInto, snapshotOf } from '../../src/chaos';
+import { chaosSession, replayInto, snapshotOf } from '../../scripts/chaos-proof';
 import { awsClients } from '../../src/clients';
-import { countDeadLetters, redriveDeadLetters } from '../../src/redrive';
+import { countDeadLetters, redriveDeadLetters } from '../../src/dead-letters';
 import type { SessionEvent } from '../../src/session';
 
 const BIN = new URL('../../bin/gamekeeper.mjs', import.meta.url).pathname;

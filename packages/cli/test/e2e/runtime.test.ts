@@ -36,7 +36,7 @@ describe('the local stack, driven only through the AWS SDK', () => {
   it('runs a level completion through the whole housekeeping', async () => {
     // Prepare
     const event = levelCompleted({ playerId: 'e2e-level', gameId: 'e2e-game', level: 2, score: 640, stars: 3 });
-    const reportsBefore = stack.runtime.eventBridge.stats.unmatched;
+    const reportsBefore = stack.runtime.eventBridge.counters.unmatched;
 
     // Act
     const [result] = await createProducer({ client: stack.clients.eventBridge }).publish([{ detailType: DetailType.LevelCompleted, detail: event.detail }]);
@@ -55,7 +55,7 @@ describe('the local stack, driven only through the AWS SDK', () => {
     const { Metrics = [] } = await stack.clients.cloudWatch.send(new ListMetricsCommand({ Namespace: 'Gamekeeper', Dimensions: [{ Name: 'GameId', Value: 'e2e-game' }] }));
     expect(Metrics.map((m) => m.MetricName)).toContain('LevelCompleted');
     // The report went out on the bus and, matching no rule, started nothing.
-    expect(stack.runtime.eventBridge.stats.unmatched).toBe(reportsBefore + 1);
+    expect(stack.runtime.eventBridge.counters.unmatched).toBe(reportsBefore + 1);
   });
 
   it('routes a game completion to the CompletedGame table', async () => {

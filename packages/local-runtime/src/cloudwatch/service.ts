@@ -1,4 +1,4 @@
-import { type LocalService, type ServiceResponse, ok } from '../shared/aws-error';
+import { AwsServiceError, type ServiceBackend, notEmulated, requireString } from '../protocol/aws-error';
 import { Journal } from '../shared/journal';
 
 interface Dimension {
@@ -22,28 +22,19 @@ export interface StoredDatapoint {
 type Statistic = 'SampleCount' | 'Sum' | 'Average' | 'Minimum' | 'Maximum';
 const STATISTICS: Statistic[] = ['SampleCount', 'Sum', 'Average', 'Minimum', 'Maximum'];
 
-/** A CloudWatch validation error in the query-compatible JSON shape the SDK expects. */
-class CloudWatchError extends Error {
-  constructor(
-    readonly code: string,
-    readonly type: string,
-    message: string,
-  ) {
-    super(message);
-  }
-}
-const invalid = (message: string) => new CloudWatchError('InvalidParameterValue', 'InvalidParameterValueException', message);
-const missing = (name: string) => new CloudWatchError('MissingParameter', 'MissingRequiredParameterException', `The parameter ${name} is required.`);
+/** CloudWatch's errors: the JSON exception name, and the Query code its older clients know them by. */
+const invalid = (message: string) => new AwsServiceError('InvalidParameterValueException', message, { queryCode: 'InvalidParameterValue' });
+const missing = (name: string) => new AwsServiceError('MissingRequiredParameterException', `The parameter ${name} is required.`, { queryCode: 'MissingParameter' });
+const required = (value: unknown, name: string) => requireString(value, () => missing(name));
 
-export interface CloudWatchService extends LocalService {
+export interface CloudWatchService extends ServiceBackend {
   allDatapoints(): readonly StoredDatapoint[];
   close(): void;
 }
 
 /**
  * CloudWatch metrics on the local endpoint: PutMetricData stored in memory; ListMetrics,
- * GetMetricStatistics and GetMetricData answer from it. The SDK speaks awsJson1_0 with query
- * compatibility, so errors carry the `x-amzn-query-error` header.
+ * GetMetricStatistics and GetMetricData answer from it.
  */
 export function createCloudWatchService(options: { journalFile?: string } = {}): CloudWatchService {
   // With the data-folder option every stored datapoint is on disk before PutMetricData answers.
@@ -52,7 +43,7 @@ export function createCloudWatchService(options: { journalFile?: string } = {}):
 
   const operations: Record<string, (body: any) => unknown> = {
     PutMetricData(body) {
-      const namespace = requireString(body?.Namespace, 'Namespace');
+      const namespace = required(body?.Namespace, 'Namespace');
       if (namespace.startsWith('AWS/')) throw invalid('The value AWS/ for parameter Namespace is invalid: namespaces starting with AWS/ are reserved.');
       const data = body?.MetricData;
       if (!Array.isArray(data) || data.length === 0) throw missing('MetricData');
@@ -74,8 +65,8 @@ export function createCloudWatchService(options: { journalFile?: string } = {}):
       return { Metrics: [...seen.values()] };
     },
     GetMetricStatistics(body) {
-      const namespace = requireString(body?.Namespace, 'Namespace');
-      const metricName = requireString(body?.MetricName, 'MetricName');
+      const namespace = required(body?.Namespace, 'Namespace');
+      const metricName = required(body?.MetricName, 'MetricName');
       const statistics: Statistic[] = body?.Statistics ?? [];
       if (statistics.length === 0) throw missing('Statistics');
       for (const s of statistics) if (!STATISTICS.includes(s)) throw invalid(`The value ${s} for parameter Statistics is not valid.`);
@@ -122,26 +113,12 @@ export function createCloudWatchService(options: { journalFile?: string } = {}):
   return {
     allDatapoints: () => datapoints,
     close: () => journal.close(),
-    async handle(operation: string, body: unknown): Promise<ServiceResponse> {
+    async handle(operation: string, body: unknown): Promise<unknown> {
       const run = operations[operation];
-      try {
-        if (!run) throw new CloudWatchError('InvalidAction', 'InvalidAction', `The action ${operation} is not valid for this endpoint.`);
-        return ok(run(body));
-      } catch (error) {
-        if (!(error instanceof CloudWatchError)) throw error;
-        return {
-          status: 400,
-          headers: { 'x-amzn-query-error': `${error.code};Sender` },
-          body: { __type: `com.amazonaws.cloudwatch#${error.type}`, message: error.message },
-        };
-      }
+      if (!run) throw notEmulated('CloudWatch', operation);
+      return run(body);
     },
   };
-}
-
-function requireString(value: unknown, name: string): string {
-  if (typeof value !== 'string' || value.length === 0) throw missing(name);
-  return value;
 }
 
 function metricKey(namespace: string, metricName: string, dimensions: Dimension[]): string {
@@ -151,7 +128,7 @@ function metricKey(namespace: string, metricName: string, dimensions: Dimension[
 
 function toDatapoints(namespace: string, datum: any, index: number): StoredDatapoint[] {
   const where = `MetricData.member.${index + 1}`;
-  const metricName = requireString(datum?.MetricName, `${where}.MetricName`);
+  const metricName = required(datum?.MetricName, `${where}.MetricName`);
   const dimensions: Dimension[] = datum.Dimensions ?? [];
   if (dimensions.length > 30) throw invalid(`The collection ${where}.Dimensions must not have a size greater than 30.`);
   for (const d of dimensions) {

@@ -1,121 +1,87 @@
-import { randomUUID } from 'node:crypto';
 import { type IncomingMessage, type Server, type ServerResponse, createServer } from 'node:http';
-import { AwsServiceError, type LocalService } from '../shared/aws-error';
+import { AwsServiceError, type ServiceBackend } from '../protocol/aws-error';
+import { BODY_TIMEOUT_MS, readBody } from '../protocol/http';
+import { type JsonVersion, decodeJsonBody, sendJson, sendJsonError } from '../protocol/json';
 
-/** Largest request body the edge reads (AWS's own limits are lower for every emulated operation). */
-export const MAX_BODY_BYTES = 1024 * 1024 + 64 * 1024;
-/** A client that has not sent its whole body by then gets an error instead of holding a socket. */
-export const BODY_TIMEOUT_MS = 10_000;
+export { BODY_TIMEOUT_MS, MAX_BODY_BYTES } from '../protocol/http';
 
-export interface EdgeRoute {
-  /** The X-Amz-Target prefix, e.g. `AWSEvents` (the part before the dot). */
+/** One emulated AWS service as the edge sees it: where its requests are recognized and its backend. */
+export interface ServiceEndpoint {
+  /** The X-Amz-Target prefix of its JSON protocol, e.g. `AWSEvents` (the part before the dot). */
   targetPrefix: string;
-  /** The JSON protocol version the service speaks (`1.0` or `1.1`). */
-  jsonVersion: '1.0' | '1.1';
-  service: LocalService;
+  jsonVersion: JsonVersion;
+  /** The SDKs were generated query-compatible (CloudWatch, SQS): errors also carry the Query code. */
+  queryCompatible?: boolean;
+  backend: ServiceBackend;
 }
 
+export type RawHandler = (req: IncomingMessage, res: ServerResponse) => void;
+
 export interface EdgeOptions {
-  routes: EdgeRoute[];
-  /** A service that handles raw HTTP itself (dynalite for DynamoDB), by X-Amz-Target prefix. */
-  rawRoutes?: Record<string, (req: IncomingMessage, res: ServerResponse) => void>;
-  onRequest?: (target: string, status: number, ms: number) => void;
+  services: ServiceEndpoint[];
+  /** A service that speaks HTTP itself (dynalite for DynamoDB), by X-Amz-Target prefix. */
+  rawServices?: Record<string, RawHandler>;
   /** How long a client may take to send its body (default {@link BODY_TIMEOUT_MS}). */
   bodyTimeoutMs?: number;
 }
 
-/**
- * One loopback endpoint for every emulated AWS service, routed by X-Amz-Target like a single
- * "edge" endpoint, so `AWS_ENDPOINT_URL` points any AWS SDK or the AWS CLI at all of them.
- * Created here, listened on by the caller (tests drive it in-process on a random port).
- */
-export function createEdgeServer(options: EdgeOptions): Server {
-  const routes = new Map(options.routes.map((route) => [route.targetPrefix, route]));
-  return createServer((req, res) => {
-    const started = Date.now();
-    const target = String(req.headers['x-amz-target'] ?? '');
-    const [prefix = '', operation = ''] = target.split('.', 2);
-    const raw = options.rawRoutes?.[prefix];
-    if (raw) {
-      res.on('finish', () => options.onRequest?.(target, res.statusCode, Date.now() - started));
-      raw(req, res);
-      return;
-    }
-    const route = routes.get(prefix);
-    const jsonVersion = route?.jsonVersion ?? '1.1';
-    const send = (status: number, body: unknown, headers: Record<string, string> = {}) => {
-      const text = JSON.stringify(body ?? {});
-      res.writeHead(status, {
-        'content-type': `application/x-amz-json-${jsonVersion}`,
-        'content-length': Buffer.byteLength(text),
-        'x-amzn-requestid': randomUUID(),
-        // A body we stopped reading (too large, too slow) leaves the connection unusable: close it.
-        ...(status === 408 || status === 413 ? { connection: 'close' } : {}),
-        ...headers,
-      });
-      res.end(text);
-      options.onRequest?.(target, status, Date.now() - started);
-    };
-    const fail = (error: AwsServiceError) => send(error.status, { __type: error.code, message: error.message }, error.headers);
+export interface EdgeServer extends Server {
+  /** Adds services (a runtime listens first: its functions and queue URLs need the endpoint's address). */
+  addServices(services: ServiceEndpoint[]): void;
+  /** Routes every request whose path starts with `pathPrefix` (e.g. `/console`) to `handler`. */
+  mount(pathPrefix: string, handler: RawHandler): void;
+}
 
+/**
+ * One loopback endpoint for every emulated AWS service, routed as AWS's front door would: by
+ * X-Amz-Target for the JSON protocols, so `AWS_ENDPOINT_URL` points any AWS SDK or the AWS CLI at all of
+ * them. Paths mounted by the caller (a browser console) come first. Created here, listened on by the
+ * caller (tests drive it in-process on a random port).
+ */
+export function createEdgeServer(options: EdgeOptions): EdgeServer {
+  const services = new Map(options.services.map((service) => [service.targetPrefix, service]));
+  const mounts: { prefix: string; handler: RawHandler }[] = [];
+  const bodyTimeoutMs = options.bodyTimeoutMs ?? BODY_TIMEOUT_MS;
+
+  const server = createServer((req, res) => {
+    const path = req.url ?? '/';
+    const mounted = mounts.find(({ prefix }) => path === prefix || path.startsWith(`${prefix}/`) || path.startsWith(`${prefix}?`));
+    if (mounted) return mounted.handler(req, res);
+
+    const target = String(req.headers['x-amz-target'] ?? '');
+    const dot = target.indexOf('.');
+    const prefix = dot < 0 ? target : target.slice(0, dot);
+    const operation = dot < 0 ? '' : target.slice(dot + 1);
+    const raw = options.rawServices?.[prefix];
+    if (raw) return raw(req, res);
+
+    const service = services.get(prefix);
+    const version = service?.jsonVersion ?? '1.1';
+    const fail = (error: AwsServiceError) => sendJsonError(res, version, error, service?.queryCompatible);
     if (req.method !== 'POST') {
-      drain(req);
-      return fail(new AwsServiceError('UnknownOperationException', `${req.method} ${req.url} is not an AWS JSON protocol request`));
+      req.resume();
+      return fail(new AwsServiceError('UnknownOperationException', `${req.method} ${path} is not an AWS JSON protocol request`));
     }
-    if (!route || !operation) {
-      drain(req);
+    if (!service || !operation) {
+      req.resume();
       return fail(new AwsServiceError('UnknownOperationException', target ? `Unknown target: ${target}` : 'Missing X-Amz-Target header'));
     }
-    readBody(req, options.bodyTimeoutMs ?? BODY_TIMEOUT_MS)
-      .then(async (text) => {
-        let body: unknown = {};
-        if (text.trim()) {
-          try {
-            body = JSON.parse(text);
-          } catch {
-            throw new AwsServiceError('SerializationException', 'Request body is not valid JSON');
-          }
-        }
-        const response = await route.service.handle(operation, body);
-        send(response.status, response.body, response.headers);
-      })
-      .catch((error: unknown) => {
-        if (error instanceof AwsServiceError) return fail(error);
-        const message = error instanceof Error ? error.message : String(error);
-        fail(new AwsServiceError('InternalFailure', `Internal error: ${message}`, 500));
-      });
-  });
+    readBody(req, bodyTimeoutMs)
+      .then(async (body) => sendJson(res, version, 200, await service.backend.handle(operation, decodeJsonBody(body))))
+      .catch((error: unknown) => fail(asAwsError(error)));
+  }) as EdgeServer;
+  server.addServices = (added) => {
+    for (const service of added) services.set(service.targetPrefix, service);
+  };
+  server.mount = (pathPrefix, handler) => {
+    mounts.push({ prefix: pathPrefix.replace(/\/$/, ''), handler });
+  };
+  return server;
 }
 
-function readBody(req: IncomingMessage, timeoutMs: number): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    const timer = setTimeout(() => {
-      reject(new AwsServiceError('RequestTimeout', `Request body not received within ${timeoutMs} ms`, 408));
-    }, timeoutMs);
-    req.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > MAX_BODY_BYTES) {
-        clearTimeout(timer);
-        req.removeAllListeners('data');
-        req.resume();
-        reject(new AwsServiceError('RequestEntityTooLarge', `Request body exceeds ${MAX_BODY_BYTES} bytes`, 413));
-        return;
-      }
-      chunks.push(chunk);
-    });
-    req.on('end', () => {
-      clearTimeout(timer);
-      resolve(Buffer.concat(chunks).toString('utf8'));
-    });
-    req.on('error', (error) => {
-      clearTimeout(timer);
-      reject(error);
-    });
-  });
-}
-
-function drain(req: IncomingMessage): void {
-  req.resume();
+/** Anything a service throws that is not an AWS error is the service's fault: a 500, as AWS answers. */
+export function asAwsError(error: unknown): AwsServiceError {
+  if (error instanceof AwsServiceError) return error;
+  const message = error instanceof Error ? error.message : String(error);
+  return new AwsServiceError('InternalFailure', `Internal error: ${message}`, { status: 500 });
 }

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
+import { type AccountScope, arn, busNameFromArn } from '../arn';
+import { AwsServiceError, type ServiceBackend, notEmulated } from '../protocol/aws-error';
 import { Journal } from '../shared/journal';
-import { AwsServiceError, type LocalService, type ServiceResponse, ok } from '../shared/aws-error';
 import type { BusModel, RuleModel, RuleTargetModel } from '../template/model';
 import { compilePattern } from './pattern';
 
@@ -33,11 +34,9 @@ export interface EventBridgeEvent {
 /** Hands a matched event to a rule target (a state machine, for gamekeeper); throws if delivery failed. */
 export type DeliverToTarget = (target: RuleTargetModel, input: unknown, rule: RuleModel) => Promise<void>;
 
-export interface EventBridgeOptions {
+export interface EventBridgeOptions extends AccountScope {
   buses: BusModel[];
   rules: RuleModel[];
-  region: string;
-  accountId: string;
   deliver: DeliverToTarget;
   /** Where undeliverable events go once the target's retry policy is spent (the rule's DLQ). */
   deadLetter: (queueArn: string, body: string, attributes: Record<string, string>) => void;
@@ -53,7 +52,7 @@ export interface EventBridgeOptions {
 
 type InboxRecord = { op: 'accepted'; bus: string; event: EventBridgeEvent } | { op: 'settled'; id: string };
 
-export interface EventBridgeStats {
+export interface EventBridgeCounters {
   putEntries: number;
   failedEntries: number;
   matched: number;
@@ -66,11 +65,11 @@ export interface EventBridgeStats {
 }
 
 /** EventBridge on the local endpoint: PutEvents with AWS's limits, the template's rules and targets. */
-export class EventBridgeService implements LocalService {
+export class EventBridgeService implements ServiceBackend {
   private readonly buses: Set<string>;
   private readonly rules: { rule: RuleModel; matches: (event: object) => boolean }[];
   private readonly inFlight = new Set<Promise<void>>();
-  readonly stats: EventBridgeStats = { putEntries: 0, failedEntries: 0, matched: 0, unmatched: 0, delivered: 0, deliveryRetries: 0, deadLettered: 0, resumed: 0 };
+  readonly counters: EventBridgeCounters = { putEntries: 0, failedEntries: 0, matched: 0, unmatched: 0, delivered: 0, deliveryRetries: 0, deadLettered: 0, resumed: 0 };
   private readonly inbox: Journal<InboxRecord>;
   private readonly unsettled: { bus: string; event: EventBridgeEvent }[];
 
@@ -91,7 +90,7 @@ export class EventBridgeService implements LocalService {
   resumeUnsettled(): number {
     const resumed = this.unsettled.splice(0);
     for (const { bus, event } of resumed) this.route(bus, event, false);
-    this.stats.resumed += resumed.length;
+    this.counters.resumed += resumed.length;
     return resumed.length;
   }
 
@@ -99,27 +98,28 @@ export class EventBridgeService implements LocalService {
     this.inbox.close();
   }
 
-  async handle(operation: string, body: any): Promise<ServiceResponse> {
+  async handle(operation: string, body: any): Promise<unknown> {
     switch (operation) {
       case 'PutEvents':
-        return ok(this.putEvents(body?.Entries));
+        return this.putEvents(body?.Entries);
       case 'ListEventBuses':
-        return ok({ EventBuses: [...this.buses].map((Name) => ({ Name, Arn: this.busArn(Name) })) });
+        return { EventBuses: [...this.buses].map((Name) => ({ Name, Arn: arn.eventBus(this.options, Name) })) };
       case 'ListRules': {
-        const bus = busName(body?.EventBusName);
-        const rules = this.rules.filter(({ rule }) => rule.busName === bus);
-        return ok({
-          Rules: rules.map(({ rule }) => ({
-            Name: rule.name,
-            Arn: this.ruleArn(rule),
-            EventBusName: rule.busName,
-            EventPattern: JSON.stringify(rule.pattern),
-            State: rule.enabled ? 'ENABLED' : 'DISABLED',
-          })),
-        });
+        const bus = busNameFromArn(body?.EventBusName);
+        return {
+          Rules: this.rules
+            .filter(({ rule }) => rule.busName === bus)
+            .map(({ rule }) => ({
+              Name: rule.name,
+              Arn: rule.arn,
+              EventBusName: rule.busName,
+              EventPattern: JSON.stringify(rule.pattern),
+              State: rule.enabled ? 'ENABLED' : 'DISABLED',
+            })),
+        };
       }
       default:
-        throw new AwsServiceError('UnknownOperationException', `Operation ${operation} is not supported by the local EventBridge`);
+        throw notEmulated('EventBridge', operation);
     }
   }
 
@@ -147,15 +147,15 @@ export class EventBridgeService implements LocalService {
     }
     const results = entries.map((entry: PutEventsRequestEntry) => this.putEntry(entry));
     const failed = results.filter((r) => 'ErrorCode' in r).length;
-    this.stats.putEntries += entries.length;
-    this.stats.failedEntries += failed;
+    this.counters.putEntries += entries.length;
+    this.counters.failedEntries += failed;
     return { FailedEntryCount: failed, Entries: results };
   }
 
   private putEntry(entry: PutEventsRequestEntry): { EventId: string } | { ErrorCode: string; ErrorMessage: string } {
-    const problem = entryProblem(entry);
-    if (problem) return problem;
-    const bus = busName(entry.EventBusName);
+    const checked = checkEntry(entry);
+    if ('ErrorCode' in checked) return checked;
+    const bus = busNameFromArn(entry.EventBusName);
     if (!this.buses.has(bus)) return { ErrorCode: 'ResourceNotFoundException', ErrorMessage: `Event bus ${bus} does not exist.` };
     const event: EventBridgeEvent = {
       version: '0',
@@ -166,10 +166,10 @@ export class EventBridgeService implements LocalService {
       time: isoSeconds(entry.Time),
       region: this.options.region,
       resources: entry.Resources ?? [],
-      detail: JSON.parse(entry.Detail!),
+      detail: checked.detail,
     };
-    if (this.route(bus, event, true)) this.stats.matched += 1;
-    else this.stats.unmatched += 1;
+    if (this.route(bus, event, true)) this.counters.matched += 1;
+    else this.counters.unmatched += 1;
     return { EventId: event.id };
   }
 
@@ -193,23 +193,23 @@ export class EventBridgeService implements LocalService {
     for (let attempt = 0; ; attempt++) {
       try {
         await this.options.deliver(target, input, rule);
-        this.stats.delivered += 1;
+        this.counters.delivered += 1;
         return;
       } catch (error) {
         const err = error as Error;
         const exhausted = attempt >= target.retryPolicy.maximumRetryAttempts || Date.now() >= deadline;
         if (!exhausted) {
-          this.stats.deliveryRetries += 1;
+          this.counters.deliveryRetries += 1;
           const delay = this.options.retryDelayMs?.(attempt) ?? Math.min(1000 * 2 ** attempt, 60_000) * Math.random();
           await new Promise((resolve) => setTimeout(resolve, delay));
           continue;
         }
         if (target.deadLetterArn) {
-          this.stats.deadLettered += 1;
+          this.counters.deadLettered += 1;
           this.options.deadLetter(target.deadLetterArn, JSON.stringify(event), {
             ERROR_CODE: err.name,
             ERROR_MESSAGE: err.message,
-            RULE_ARN: this.ruleArn(rule),
+            RULE_ARN: rule.arn,
             TARGET_ARN: target.arn,
           });
         }
@@ -222,20 +222,6 @@ export class EventBridgeService implements LocalService {
     this.inFlight.add(delivery);
     void delivery.finally(() => this.inFlight.delete(delivery));
   }
-
-  private busArn(name: string): string {
-    return `arn:aws:events:${this.options.region}:${this.options.accountId}:event-bus/${name}`;
-  }
-
-  private ruleArn(rule: RuleModel): string {
-    return `arn:aws:events:${this.options.region}:${this.options.accountId}:rule/${rule.busName}/${rule.name}`;
-  }
-}
-
-function busName(value: unknown): string {
-  if (value === undefined || value === null || value === '') return 'default';
-  const text = String(value);
-  return text.startsWith('arn:') ? text.slice(text.lastIndexOf('/') + 1) : text;
 }
 
 /** AWS's entry-size formula: Time counts 14 bytes, then UTF-8 bytes of Source, DetailType, Detail and each resource. */
@@ -248,7 +234,8 @@ export function entrySize(entry: PutEventsRequestEntry): number {
   return size;
 }
 
-function entryProblem(entry: PutEventsRequestEntry): { ErrorCode: string; ErrorMessage: string } | undefined {
+/** The entry's parsed detail, or the per-entry error PutEvents answers for it. */
+function checkEntry(entry: PutEventsRequestEntry): { detail: object } | { ErrorCode: string; ErrorMessage: string } {
   if (typeof entry !== 'object' || entry === null) return { ErrorCode: 'InvalidArgument', ErrorMessage: 'Entry is not valid.' };
   if (!entry.Source) return { ErrorCode: 'InvalidArgument', ErrorMessage: 'Parameter Source is not valid. Reason: Source is a required argument.' };
   if (!entry.DetailType) {
@@ -257,13 +244,14 @@ function entryProblem(entry: PutEventsRequestEntry): { ErrorCode: string; ErrorM
   if (entry.Detail === undefined) {
     return { ErrorCode: 'InvalidArgument', ErrorMessage: 'Parameter Detail is not valid. Reason: Detail is a required argument.' };
   }
+  let detail: unknown;
   try {
-    const detail = JSON.parse(entry.Detail);
-    if (typeof detail !== 'object' || detail === null || Array.isArray(detail)) throw new Error('not an object');
+    detail = JSON.parse(entry.Detail);
   } catch {
-    return { ErrorCode: 'MalformedDetail', ErrorMessage: 'Detail is malformed.' };
+    detail = undefined;
   }
-  return undefined;
+  if (typeof detail !== 'object' || detail === null || Array.isArray(detail)) return { ErrorCode: 'MalformedDetail', ErrorMessage: 'Detail is malformed.' };
+  return { detail };
 }
 
 function isoSeconds(time: number | string | undefined): string {

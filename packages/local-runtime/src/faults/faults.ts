@@ -38,7 +38,7 @@ const ITEM_OPERATIONS = new Set(['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem
  * every run whatever the interleaving; DynamoDB throttles follow the seeded sequence of requests.
  */
 export class FaultInjector {
-  readonly injected: Record<FaultKind, number> = { lambdaErrors: 0, lambdaTimeouts: 0, dynamoThrottles: 0, duplicateDeliveries: 0, delayedDeliveries: 0 };
+  readonly counters: Record<FaultKind, number> = { lambdaErrors: 0, lambdaTimeouts: 0, dynamoThrottles: 0, duplicateDeliveries: 0, delayedDeliveries: 0 };
   private readonly seed: number;
   private readonly occurrences = new Map<string, number>();
 
@@ -76,9 +76,12 @@ export class FaultInjector {
 
   /** The fault for this attempt to invoke `fn` with `payload`, if any. */
   lambdaFault(fn: FunctionIdentity, payload: unknown): 'error' | 'timeout' | undefined {
+    const errors = rateFor(this.options.lambdaErrors, fn);
+    const timeouts = rateFor(this.options.lambdaTimeouts, fn);
+    if (errors <= 0 && timeouts <= 0) return undefined;
     const key = `${fn.name}|${eventKey(payload)}`;
-    if (this.hit('lambdaErrors', key, rateFor(this.options.lambdaErrors, fn))) return 'error';
-    if (this.hit('lambdaTimeouts', key, rateFor(this.options.lambdaTimeouts, fn))) return 'timeout';
+    if (this.hit('lambdaErrors', key, errors)) return 'error';
+    if (this.hit('lambdaTimeouts', key, timeouts)) return 'timeout';
     return undefined;
   }
 
@@ -89,11 +92,13 @@ export class FaultInjector {
   }
 
   duplicateDelivery(event: unknown): boolean {
-    return this.hit('duplicateDeliveries', eventKey(event), this.options.duplicateDeliveries ?? 0);
+    const rate = this.options.duplicateDeliveries ?? 0;
+    return rate > 0 && this.hit('duplicateDeliveries', eventKey(event), rate);
   }
 
   /** How long to hold this delivery back (0: not delayed). */
   deliveryDelayMs(event: unknown): number {
+    if (!this.options.delayedDeliveries) return 0;
     const key = eventKey(event);
     if (!this.hit('delayedDeliveries', key, this.options.delayedDeliveries ?? 0)) return 0;
     return Math.floor(this.uniform('delay', key, 0) * this.maxDelayMs);
@@ -108,7 +113,7 @@ export class FaultInjector {
     const occurrence = this.occurrences.get(`${kind}|${key}`) ?? 0;
     this.occurrences.set(`${kind}|${key}`, occurrence + 1);
     const hit = this.uniform(kind, key, occurrence) < rate;
-    if (hit) this.injected[kind] += 1;
+    if (hit) this.counters[kind] += 1;
     return hit;
   }
 

@@ -27,8 +27,11 @@ export interface FunctionPoolOptions {
   memoryMb: number;
   /** Most execution environments alive at once (Lambda's concurrency for this function). */
   maxConcurrency: number;
-  /** Where the function's stdout/stderr (its structured logs) go; the runtime's own output when absent. */
-  logSink?: NodeJS.WritableStream;
+  /**
+   * Receives the function's output (its structured logs), once per invocation and once at start-up,
+   * with the request it belongs to. The runtime's own output when absent.
+   */
+  onOutput?: (text: string, requestId: string | undefined) => void;
 }
 
 interface Environment {
@@ -48,21 +51,23 @@ export class FunctionPool {
   private readonly environments: Environment[] = [];
   private readonly waiting: Array<() => void> = [];
   private closed = false;
-  invocations = 0;
-  /** Invocations that ran out of time (their environment was discarded). */
-  timeouts = 0;
+  readonly counters = {
+    invocations: 0,
+    /** Invocations that ran out of time (their environment was discarded). */
+    timeouts: 0,
+  };
 
   constructor(private readonly options: FunctionPoolOptions) {}
 
   async invoke(event: unknown): Promise<unknown> {
     const environment = await this.acquire();
-    this.invocations += 1;
+    this.counters.invocations += 1;
     const requestId = randomUUID();
     try {
       return await new Promise((resolve, reject) => {
         const timer = setTimeout(() => {
           // A timed-out environment is discarded, as Lambda does, so its half-done work cannot leak.
-          this.timeouts += 1;
+          this.counters.timeouts += 1;
           this.discard(environment);
           reject(
             new LambdaFunctionError({
@@ -125,21 +130,16 @@ export class FunctionPool {
       workerData: { handlerFile, functionName, memoryMb, timeoutMs: timeoutSeconds * 1000, exportName: this.options.exportName ?? 'handler' },
       resourceLimits: { maxOldGenerationSizeMb: Math.max(64, memoryMb) },
       execArgv: ['--enable-source-maps'],
-      stdout: Boolean(this.options.logSink),
-      stderr: Boolean(this.options.logSink),
     });
-    if (this.options.logSink) {
-      // Like CloudWatch Logs: each function's output collected apart from the runtime's own.
-      const sink = this.options.logSink;
-      worker.stdout.on('data', (chunk: Buffer) => sink.write(chunk));
-      worker.stderr.on('data', (chunk: Buffer) => sink.write(chunk));
-    }
     const environment: Environment = { worker, busy: true };
     const ready = new Promise<void>((resolve, reject) => {
       worker.once('error', reject);
       worker.once('message', (message: { ready?: boolean }) => (message.ready ? resolve() : undefined));
     });
-    worker.on('message', (message: { requestId?: string; ok?: boolean; result?: unknown; error?: FunctionInvocationError }) => {
+    // Like CloudWatch Logs: each function's output collected apart from the runtime's own.
+    const onOutput = this.options.onOutput ?? ((text: string) => process.stdout.write(text));
+    worker.on('message', (message: { requestId?: string; ok?: boolean; result?: unknown; error?: FunctionInvocationError; logs?: string }) => {
+      if (message.logs) onOutput(message.logs, message.requestId);
       const pending = environment.pending;
       if (!pending || message.requestId !== pending.requestId) return;
       clearTimeout(pending.timer);

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { AwsServiceError, type LocalService, type ServiceResponse, ok } from '../shared/aws-error';
+import { AwsServiceError, type ServiceBackend, notEmulated, requireString } from '../protocol/aws-error';
 import { QueueDoesNotExist, type QueueMessage, type QueueStore } from './queues';
 
 export interface SqsServiceOptions {
@@ -20,12 +20,12 @@ interface MessageAttributeValue {
  * short/long polling, delete, queue URL, attributes, purge. MD5 digests are computed as SQS does, since
  * the SDK verifies them.
  */
-export class SqsService implements LocalService {
+export class SqsService implements ServiceBackend {
   constructor(private readonly options: SqsServiceOptions) {}
 
-  async handle(operation: string, body: any): Promise<ServiceResponse> {
+  async handle(operation: string, body: any): Promise<unknown> {
     try {
-      return ok(await this.operation(operation, body ?? {}));
+      return await this.operation(operation, body ?? {});
     } catch (error) {
       if (error instanceof QueueDoesNotExist) throw sqsError('QueueDoesNotExist', 'AWS.SimpleQueueService.NonExistentQueue', error.message);
       throw error;
@@ -36,7 +36,7 @@ export class SqsService implements LocalService {
     const { queues } = this.options;
     switch (operation) {
       case 'GetQueueUrl': {
-        const model = queues.find(requireString(body.QueueName, 'QueueName'));
+        const model = queues.find(required(body.QueueName, 'QueueName'));
         if (!model) throw new QueueDoesNotExist(body.QueueName);
         return { QueueUrl: this.urlOf(model.name) };
       }
@@ -45,14 +45,14 @@ export class SqsService implements LocalService {
         return { QueueUrls: queues.list().filter((q) => q.name.startsWith(prefix)).map((q) => this.urlOf(q.name)) };
       }
       case 'SendMessage': {
-        const queueUrl = requireString(body.QueueUrl, 'QueueUrl');
-        const messageBody = requireString(body.MessageBody, 'MessageBody');
+        const queueUrl = required(body.QueueUrl, 'QueueUrl');
+        const messageBody = required(body.MessageBody, 'MessageBody');
         const attributes = stringAttributes(body.MessageAttributes);
         const message = queues.send(queueUrl, messageBody, attributes);
         return { MessageId: message.messageId, MD5OfMessageBody: md5(messageBody), ...attributesDigest(message) };
       }
       case 'ReceiveMessage': {
-        const queueUrl = requireString(body.QueueUrl, 'QueueUrl');
+        const queueUrl = required(body.QueueUrl, 'QueueUrl');
         const max = body.MaxNumberOfMessages ?? 1;
         if (!Number.isInteger(max) || max < 1 || max > 10) throw sqsError('InvalidParameterValue', 'InvalidParameterValue', 'Value for parameter MaxNumberOfMessages is invalid. Reason: Must be between 1 and 10.');
         const visibility = body.VisibilityTimeout ?? 30;
@@ -66,12 +66,12 @@ export class SqsService implements LocalService {
         return { Messages: received.map((m) => this.received(m, wanted)) };
       }
       case 'DeleteMessage': {
-        const deleted = queues.delete(requireString(body.QueueUrl, 'QueueUrl'), requireString(body.ReceiptHandle, 'ReceiptHandle'));
+        const deleted = queues.delete(required(body.QueueUrl, 'QueueUrl'), required(body.ReceiptHandle, 'ReceiptHandle'));
         if (!deleted) throw sqsError('ReceiptHandleIsInvalid', 'ReceiptHandleIsInvalid', `The input receipt handle "${body.ReceiptHandle}" is not a valid receipt handle.`);
         return {};
       }
       case 'GetQueueAttributes': {
-        const queueUrl = requireString(body.QueueUrl, 'QueueUrl');
+        const queueUrl = required(body.QueueUrl, 'QueueUrl');
         const model = queues.find(queueUrl);
         if (!model) throw new QueueDoesNotExist(queueUrl);
         const now = Date.now();
@@ -86,10 +86,10 @@ export class SqsService implements LocalService {
         };
       }
       case 'PurgeQueue':
-        queues.purge(requireString(body.QueueUrl, 'QueueUrl'));
+        queues.purge(required(body.QueueUrl, 'QueueUrl'));
         return {};
       default:
-        throw sqsError('UnsupportedOperation', 'AWS.SimpleQueueService.UnsupportedOperation', `Operation ${operation} is not supported by the local SQS`);
+        throw notEmulated('SQS', operation);
     }
   }
 
@@ -114,15 +114,13 @@ export class SqsService implements LocalService {
   }
 }
 
-/** An SQS error: JSON `__type` for the SDK's exception class, the query-compatible code in a header. */
+/** An SQS error: the JSON exception name, and the Query code older clients know it by. */
 function sqsError(type: string, queryCode: string, message: string): AwsServiceError {
-  return new AwsServiceError(type, message, 400, { 'x-amzn-query-error': `${queryCode};Sender` });
+  return new AwsServiceError(type, message, { queryCode });
 }
 
-function requireString(value: unknown, name: string): string {
-  if (typeof value !== 'string' || value === '') throw sqsError('MissingParameter', 'MissingParameter', `The request must contain the parameter ${name}.`);
-  return value;
-}
+const required = (value: unknown, name: string) =>
+  requireString(value, () => sqsError('MissingParameter', 'MissingParameter', `The request must contain the parameter ${name}.`));
 
 /** String-typed message attributes only: that is all the dead-letter producers send. */
 function stringAttributes(value: unknown): Record<string, string> {

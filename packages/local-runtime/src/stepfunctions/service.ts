@@ -1,8 +1,10 @@
 import '../shared/polyfills';
 import { randomUUID } from 'node:crypto';
 import { StateMachine } from 'aws-local-stepfunctions';
-import { AwsServiceError, type LocalService, type ServiceResponse, epochSeconds, ok } from '../shared/aws-error';
+import { type AccountScope, arn } from '../arn';
+import { AwsServiceError, type ServiceBackend, epochSeconds, notEmulated } from '../protocol/aws-error';
 import type { StateMachineModel } from '../template/model';
+import { statesOf } from './states';
 import { type HistoryEvent, HistoryRecorder } from './history';
 
 export type ExecutionStatus = 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'TIMED_OUT' | 'ABORTED';
@@ -28,20 +30,22 @@ export type InvokeFunction = (functionArnOrName: string, payload: unknown) => Pr
 /** An AWS SDK service integration (`arn:aws:states:::aws-sdk:<service>:<action>`): the action's result, or throws. */
 export type CallAwsService = (service: string, action: string, parameters: unknown) => Promise<unknown>;
 
-export interface StepFunctionsOptions {
+export interface StepFunctionsOptions extends AccountScope {
   stateMachines: StateMachineModel[];
   invokeFunction: InvokeFunction;
   /** The SDK integrations the local runtime emulates (SQS SendMessage, for dead letters). */
   callAwsService?: CallAwsService;
-  region: string;
-  accountId: string;
   /** Overrides every Retry interval (ms): tests and benchmarks need not wait out real backoff. */
   retryIntervalMs?: number;
-  /** Called when an execution ends (the runtime uses it for dead letters and the summary). */
-  onExecutionEnd?: (execution: Execution) => void;
+  /**
+   * Check each definition against the ASL specification when the runtime starts (as CreateStateMachine
+   * does). Default true; a caller whose template was already checked (the gamekeeper CLI checks it once
+   * when it synthesizes) skips the ~1 s it costs.
+   */
+  validateDefinitions?: boolean;
   /**
    * Ended executions kept for Describe/List/GetExecutionHistory (newest first); older ones are forgotten
-   * so a long-running runtime's memory stays flat. {@link StepFunctionsService.totals} counts them all.
+   * so a long-running runtime's memory stays flat. {@link StepFunctionsService.counters} counts them all.
    */
   retainExecutions?: number;
 }
@@ -51,49 +55,57 @@ const LAMBDA_INVOKE = /^arn:aws:states:::lambda:invoke(\.waitForTaskToken)?$/;
 const AWS_SDK_INTEGRATION = /^arn:aws:states:::aws-sdk:([a-z0-9]+):([A-Za-z0-9]+)$/;
 
 /** Step Functions on the local endpoint: the template's ASL run by aws-local-stepfunctions. */
-export class StepFunctionsService implements LocalService {
-  private readonly machines = new Map<string, { model: StateMachineModel; engine: StateMachine; createdAt: number; taskStates: Map<string, string> }>();
+export class StepFunctionsService implements ServiceBackend {
+  private readonly machines = new Map<string, { model: StateMachineModel; engine: StateMachine; createdAt: number; taskStates: Map<string, string>; retryStates: string[] }>();
   readonly executions = new Map<string, Execution>();
   /** Every execution that ended since start, including forgotten ones, and their task retries. */
-  readonly totals = { succeeded: 0, failed: 0, retries: 0 };
+  readonly counters = { succeeded: 0, failed: 0, retries: 0 };
   private ended = 0;
 
   constructor(private readonly options: StepFunctionsOptions) {
+    const noValidate = options.validateDefinitions === false;
     for (const model of options.stateMachines) {
-      const engine = new StateMachine(model.definition as never, { validationOptions: { checkPaths: true, checkArn: false } });
-      this.machines.set(model.arn, { model, engine, createdAt: Date.now(), taskStates: taskStatesOf(model.definition) });
+      const engine = new StateMachine(model.definition as never, { validationOptions: { checkPaths: true, checkArn: false, noValidate } });
+      const states = statesOf(model.definition);
+      this.machines.set(model.arn, {
+        model,
+        engine,
+        createdAt: Date.now(),
+        taskStates: new Map(states.filter(({ state }) => state.Type === 'Task').map(({ name, state }) => [name, String(state.Resource)])),
+        retryStates: states.filter(({ state }) => state.Retry).map(({ name }) => name),
+      });
     }
   }
 
-  async handle(operation: string, body: any): Promise<ServiceResponse> {
+  async handle(operation: string, body: any): Promise<unknown> {
     switch (operation) {
       case 'StartExecution': {
         const execution = this.start(body);
-        return ok({ executionArn: execution.executionArn, startDate: epochSeconds(execution.startDate) });
+        return { executionArn: execution.executionArn, startDate: epochSeconds(execution.startDate) };
       }
       case 'StartSyncExecution': {
         const execution = this.start(body);
         await execution.done;
-        return ok({ ...describe(execution), billingDetails: { billedMemoryUsedInMB: 64, billedDurationInMilliseconds: (execution.stopDate ?? Date.now()) - execution.startDate } });
+        return { ...describe(execution), billingDetails: { billedMemoryUsedInMB: 64, billedDurationInMilliseconds: (execution.stopDate ?? Date.now()) - execution.startDate } };
       }
       case 'DescribeExecution':
-        return ok(describe(this.execution(body?.executionArn)));
+        return describe(this.execution(body?.executionArn));
       case 'ListExecutions':
-        return ok(this.list(body ?? {}));
+        return this.list(body ?? {});
       case 'GetExecutionHistory':
-        return ok(this.history(body ?? {}));
+        return this.history(body ?? {});
       case 'ListStateMachines':
-        return ok({
+        return {
           stateMachines: [...this.machines.values()].map(({ model, createdAt }) => ({
             stateMachineArn: model.arn,
             name: model.name,
             type: model.type,
             creationDate: epochSeconds(createdAt),
           })),
-        });
+        };
       case 'DescribeStateMachine': {
         const { model, createdAt } = this.machine(body?.stateMachineArn);
-        return ok({
+        return {
           stateMachineArn: model.arn,
           name: model.name,
           status: 'ACTIVE',
@@ -101,30 +113,37 @@ export class StepFunctionsService implements LocalService {
           roleArn: model.roleArn ?? `arn:aws:iam::${this.options.accountId}:role/local`,
           type: model.type,
           creationDate: epochSeconds(createdAt),
-        });
+        };
       }
       default:
-        throw new AwsServiceError('UnknownOperationException', `Operation ${operation} is not supported by the local Step Functions`);
+        throw notEmulated('Step Functions', operation);
     }
   }
 
-  /** Starts an execution; the returned record's `done` settles when it ends (never rejects). */
-  start(body: { stateMachineArn?: string; name?: string; input?: string }): Execution {
-    const { model, engine, taskStates } = this.machine(body?.stateMachineArn);
+  /**
+   * Starts an execution (StartExecution's request); the returned record's `done` settles when it ends
+   * (never rejects). A caller that holds the input as an object already (an EventBridge target) passes it
+   * as `parsedInput` and saves a parse.
+   */
+  start(body: { stateMachineArn?: string; name?: string; input?: string }, parsedInput?: unknown): Execution {
+    const machine = this.machine(body?.stateMachineArn);
+    const { model, engine, taskStates } = machine;
     const name = body.name ?? randomUUID();
     if (!/^[A-Za-z0-9_-]{1,80}$/.test(name)) throw new AwsServiceError('InvalidName', `Invalid Name: '${name}'`);
-    const executionArn = `arn:aws:states:${this.options.region}:${this.options.accountId}:execution:${model.name}:${name}`;
+    const executionArn = arn.execution(this.options, model.name, name);
     const inputText = body.input ?? '{}';
     const existing = this.executions.get(executionArn);
     if (existing) {
       if (existing.input === inputText) return existing;
       throw new AwsServiceError('ExecutionAlreadyExists', `Execution Already Exists: '${executionArn}'`);
     }
-    let input: unknown;
-    try {
-      input = JSON.parse(inputText);
-    } catch {
-      throw new AwsServiceError('InvalidExecutionInput', 'Invalid State Machine Execution Input: not valid JSON');
+    let input = parsedInput;
+    if (parsedInput === undefined) {
+      try {
+        input = JSON.parse(inputText);
+      } catch {
+        throw new AwsServiceError('InvalidExecutionInput', 'Invalid State Machine Execution Input: not valid JSON');
+      }
     }
     const history = new HistoryRecorder();
     const execution: Execution = { executionArn, stateMachineArn: model.arn, name, status: 'RUNNING', startDate: Date.now(), input: inputText, history, done: Promise.resolve() };
@@ -136,7 +155,7 @@ export class StepFunctionsService implements LocalService {
     const run = engine.run(input as never, {
       overrides: {
         taskResourceLocalHandlers,
-        ...(this.options.retryIntervalMs !== undefined ? { retryIntervalOverrides: Object.fromEntries([...retryStates(model.definition)].map((s) => [s, this.options.retryIntervalMs!])) } : {}),
+        ...(this.options.retryIntervalMs !== undefined ? { retryIntervalOverrides: Object.fromEntries(machine.retryStates.map((s) => [s, this.options.retryIntervalMs!])) } : {}),
       },
       context: { Execution: { Id: executionArn, Name: name, Input: input as never, StartTime: new Date(execution.startDate).toISOString(), RoleArn: model.roleArn }, StateMachine: { Id: model.arn, Name: model.name } },
     });
@@ -157,11 +176,10 @@ export class StepFunctionsService implements LocalService {
       .then(() => drainLog.catch(() => undefined))
       .finally(() => {
         execution.stopDate = Date.now();
-        if (execution.status === 'SUCCEEDED') this.totals.succeeded += 1;
-        else this.totals.failed += 1;
-        this.totals.retries += history.retries();
+        if (execution.status === 'SUCCEEDED') this.counters.succeeded += 1;
+        else this.counters.failed += 1;
+        this.counters.retries += history.retries();
         this.forgetOldest();
-        this.options.onExecutionEnd?.(execution);
       });
     return execution;
   }
@@ -182,6 +200,8 @@ export class StepFunctionsService implements LocalService {
       return output;
     } catch (error) {
       const err = error instanceof Error ? error : new Error(String(error));
+      // A function's own error keeps its errorType; the Lambda service's errors are `Lambda.<Exception>`.
+      if (err instanceof AwsServiceError) err.name = `Lambda.${err.code}`;
       const payloadError = (err as { payload?: Record<string, unknown> }).payload;
       const cause = JSON.stringify({ errorType: err.name, errorMessage: err.message, ...(payloadError?.trace ? { trace: payloadError.trace } : {}) });
       history.record({ timestamp: Date.now(), stateName, type: 'TaskFailed', taskFailedEventDetails: { resourceType: 'lambda', resource: 'invoke', error: err.name, cause } });
@@ -289,23 +309,4 @@ function paginate<T>(items: T[], maxResults = 100, nextToken?: string): { page: 
   const size = Math.min(Math.max(maxResults || 100, 1), 1000);
   const page = items.slice(start, start + size);
   return { page, ...(start + size < items.length ? { nextToken: Buffer.from(String(start + size)).toString('base64') } : {}) };
-}
-
-/** Every Task state (at any depth of Parallel/Map) and its Resource, keyed by state name. */
-function taskStatesOf(definition: Record<string, any>, into = new Map<string, string>()): Map<string, string> {
-  for (const [name, state] of Object.entries<any>(definition.States ?? {})) {
-    if (state.Type === 'Task') into.set(name, state.Resource);
-    for (const branch of state.Branches ?? []) taskStatesOf(branch, into);
-    if (state.Iterator) taskStatesOf(state.Iterator, into);
-    if (state.ItemProcessor) taskStatesOf(state.ItemProcessor, into);
-  }
-  return into;
-}
-
-function retryStates(definition: Record<string, any>, into = new Set<string>()): Set<string> {
-  for (const [name, state] of Object.entries<any>(definition.States ?? {})) {
-    if (state.Retry) into.add(name);
-    for (const branch of state.Branches ?? []) retryStates(branch, into);
-  }
-  return into;
 }

@@ -1,3 +1,5 @@
+import { SERVICE_PACKAGE_METADATA } from '@gamekeeper/bundling';
+import { type AccountScope, arn, busNameFromArn } from '../arn';
 import { type ResolveContext, TemplateResolutionError, resolveValue } from './intrinsics';
 
 /** A synthesized CloudFormation template, as `cdk synth` writes it. */
@@ -20,6 +22,7 @@ export interface RuleTargetModel {
 }
 export interface RuleModel {
   name: string;
+  arn: string;
   busName: string;
   enabled: boolean;
   pattern: unknown;
@@ -63,24 +66,22 @@ export interface StackModel {
   queues: QueueModel[];
 }
 
-export const SERVICE_PACKAGE_METADATA = 'gamekeeper:servicePackage';
-
 /** CDK appends an 8-character hash to logical ids; locally the readable part is the physical name. */
 export function localName(logicalId: string): string {
   return logicalId.replace(/[0-9A-F]{8}$/, '') || logicalId;
 }
 
-const arnFor: Record<string, (ctx: { region: string; accountId: string }, name: string) => string> = {
-  'AWS::Events::EventBus': (c, n) => `arn:aws:events:${c.region}:${c.accountId}:event-bus/${n}`,
-  'AWS::Events::Rule': (c, n) => `arn:aws:events:${c.region}:${c.accountId}:rule/${n}`,
-  'AWS::StepFunctions::StateMachine': (c, n) => `arn:aws:states:${c.region}:${c.accountId}:stateMachine:${n}`,
-  'AWS::Lambda::Function': (c, n) => `arn:aws:lambda:${c.region}:${c.accountId}:function:${n}`,
-  'AWS::DynamoDB::Table': (c, n) => `arn:aws:dynamodb:${c.region}:${c.accountId}:table/${n}`,
-  'AWS::SQS::Queue': (c, n) => `arn:aws:sqs:${c.region}:${c.accountId}:${n}`,
-  'AWS::SNS::Topic': (c, n) => `arn:aws:sns:${c.region}:${c.accountId}:${n}`,
-  'AWS::Logs::LogGroup': (c, n) => `arn:aws:logs:${c.region}:${c.accountId}:log-group:${n}`,
-  'AWS::IAM::Role': (c, n) => `arn:aws:iam::${c.accountId}:role/${n}`,
-  'AWS::KMS::Key': (c, n) => `arn:aws:kms:${c.region}:${c.accountId}:key/${n}`,
+/** How each resource type's ARN is built from its physical name (rules are built apart: they need their bus). */
+const arnFor: Record<string, (scope: AccountScope, name: string) => string> = {
+  'AWS::Events::EventBus': arn.eventBus,
+  'AWS::StepFunctions::StateMachine': arn.stateMachine,
+  'AWS::Lambda::Function': arn.lambdaFunction,
+  'AWS::DynamoDB::Table': arn.table,
+  'AWS::SQS::Queue': arn.queue,
+  'AWS::SNS::Topic': arn.topic,
+  'AWS::Logs::LogGroup': arn.logGroup,
+  'AWS::IAM::Role': arn.role,
+  'AWS::KMS::Key': arn.kmsKey,
 };
 const explicitNameProperty: Record<string, string> = {
   'AWS::Events::EventBus': 'Name',
@@ -138,6 +139,7 @@ export function loadStackModel(template: CfnTemplate, options: { region?: string
   }
   function arnOf(logicalId: string): string {
     const type = resources[logicalId]!.Type;
+    if (type === 'AWS::Events::Rule') return arn.rule({ region, accountId }, busNameFromArn(props(logicalId).EventBusName), nameOf(logicalId));
     const build = arnFor[type];
     return build ? build({ region, accountId }, nameOf(logicalId)) : `arn:aws:local:${region}:${accountId}:${logicalId}`;
   }
@@ -152,7 +154,8 @@ export function loadStackModel(template: CfnTemplate, options: { region?: string
       const p = props(id);
       return {
         name: nameOf(id),
-        busName: busNameFrom(p.EventBusName),
+        arn: arnOf(id),
+        busName: busNameFromArn(p.EventBusName),
         enabled: (p.State ?? 'ENABLED') === 'ENABLED',
         pattern: typeof p.EventPattern === 'string' ? JSON.parse(p.EventPattern) : p.EventPattern,
         targets: ((p.Targets ?? []) as Record<string, any>[]).map((t) => ({
@@ -192,11 +195,4 @@ export function loadStackModel(template: CfnTemplate, options: { region?: string
     }),
     queues: ofType('AWS::SQS::Queue').map((id) => ({ name: nameOf(id), arn: arnOf(id) })),
   };
-}
-
-/** A rule's EventBusName may be a name or an ARN; absent means the default bus. */
-function busNameFrom(value: unknown): string {
-  if (value === undefined) return 'default';
-  const text = String(value);
-  return text.startsWith('arn:') ? text.slice(text.lastIndexOf('/') + 1) : text;
 }

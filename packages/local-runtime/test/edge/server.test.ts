@@ -4,7 +4,7 @@ import { connect } from 'node:net';
 import type { Server } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MAX_BODY_BYTES, createEdgeServer } from '../../src/edge/server';
-import { AwsServiceError, ok } from '../../src/shared/aws-error';
+import { AwsServiceError } from '../../src/protocol/aws-error';
 
 let server: Server;
 let port: number;
@@ -13,16 +13,16 @@ const seen: Array<{ operation: string; body: unknown }> = [];
 beforeAll(async () => {
   server = createEdgeServer({
     bodyTimeoutMs: 300,
-    routes: [
+    services: [
       {
         targetPrefix: 'Echo',
         jsonVersion: '1.1',
-        service: {
-          handle: async (operation, body) => {
+        backend: {
+          handle: async (operation: string, body: unknown) => {
             seen.push({ operation, body });
             if (operation === 'Boom') throw new Error('kaput');
             if (operation === 'Refuse') throw new AwsServiceError('ValidationException', 'nope');
-            return ok({ operation, body });
+            return { operation, body };
           },
         },
       },

@@ -7,6 +7,7 @@ import type { RuleModel } from '../../src/template/model';
 
 const rule: RuleModel = {
   name: 'Completions',
+  arn: 'arn:aws:events:us-east-1:000000000000:rule/game-events/Completions',
   busName: 'game-events',
   enabled: true,
   pattern: { source: ['game'] },
@@ -46,7 +47,7 @@ describe('EventBridge inbox journal (the data-folder option)', () => {
     expect(resumed).toBe(2);
     expect(delivered.map((e) => (e.detail as { n: number }).n).sort()).toEqual([2, 3]);
     expect(delivered.map((e) => e.id).sort()).toEqual([Entries[1], Entries[2]].map((r) => (r as { EventId: string }).EventId).sort());
-    expect(restarted.stats.resumed).toBe(2);
+    expect(restarted.counters.resumed).toBe(2);
     // Settled by the second run: a third run has nothing left to resume.
     expect(service(journalFile, async () => undefined).resumeUnsettled()).toBe(0);
   });

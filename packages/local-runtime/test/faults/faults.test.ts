@@ -20,7 +20,7 @@ describe('FaultInjector', () => {
     for (let n = 0; n < 5000; n++) if (faults.duplicateDelivery(event(n))) hits += 1;
     expect(hits / 5000).toBeGreaterThan(0.17);
     expect(hits / 5000).toBeLessThan(0.23);
-    expect(faults.injected.duplicateDeliveries).toBe(hits);
+    expect(faults.counters.duplicateDeliveries).toBe(hits);
   });
 
   it('repeats the same faults for the same seed and events, whatever their envelope ids and order', () => {

@@ -69,7 +69,7 @@ beforeAll(async () => {
       return { by: name, id: payload.id };
     },
   });
-  const server = createEdgeServer({ routes: [{ targetPrefix: 'AWSStepFunctions', jsonVersion: '1.0', service }] });
+  const server = createEdgeServer({ services: [{ targetPrefix: 'AWSStepFunctions', jsonVersion: '1.0', backend: service }] });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   client = new SFNClient({ endpoint, region: 'us-east-1', credentials: { accessKeyId: 'l', secretAccessKey: 'l' }, disableHostPrefix: true });
@@ -152,6 +152,6 @@ describe('a long-running runtime', () => {
     });
     for (let n = 1; n <= 5; n++) await service.start({ stateMachineArn: 'arn:aws:states:us-east-1:000000000000:stateMachine:Small', name: `run-${n}`, input: '{}' }).done;
     expect([...service.executions.values()].map((e) => e.name)).toEqual(['run-3', 'run-4', 'run-5']);
-    expect(service.totals).toEqual({ succeeded: 5, failed: 0, retries: 0 });
+    expect(service.counters).toEqual({ succeeded: 5, failed: 0, retries: 0 });
   });
 });

@@ -67,6 +67,7 @@ describe('loadStackModel', () => {
   it('reads rules with their bus, pattern, retry policy and dead-letter queue', () => {
     expect(model.rules[0]).toEqual({
       name: 'Rule',
+      arn: 'arn:aws:events:eu-west-1:111122223333:rule/game-events/Rule',
       busName: 'game-events',
       enabled: true,
       pattern: { source: ['gamekeeper.game-backend'] },

@@ -1,0 +1,48 @@
+// Plain JavaScript (typed by index.d.ts) so the repository's .mjs build script, the CDK app and the local
+// runtime can all import it without a TypeScript loader.
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { build } from 'esbuild';
+
+/** Template metadata on each `AWS::Lambda::Function`: the workspace package whose `./handler` is its code. */
+export const SERVICE_PACKAGE_METADATA = 'gamekeeper:servicePackage';
+
+/** The Node.js version the functions are deployed on (Lambda `nodejs22.x`). */
+export const FUNCTION_NODE_TARGET = 'node22';
+
+/**
+ * How every function is bundled: one minified ESM file with a linked source map. The CDK NodejsFunction
+ * maps these onto its bundling props; `npm run build` and the local runtime pass them to esbuild.
+ */
+export const FUNCTION_BUNDLING = Object.freeze({
+  format: 'esm',
+  target: FUNCTION_NODE_TARGET,
+  minify: true,
+  sourcemap: 'linked',
+  mainFields: Object.freeze(['module', 'main']),
+  // Some AWS SDK dependencies still call require(); ESM bundles need one.
+  banner: "import { createRequire as __gkRequire } from 'node:module'; const require = __gkRequire(import.meta.url);",
+});
+
+/**
+ * Bundles one handler entry with {@link FUNCTION_BUNDLING}. The one difference from AWS is the SDK: the
+ * `nodejs22.x` runtime provides `@aws-sdk/*`, so the CDK leaves it out of the asset (its default); no
+ * runtime here provides it, so this bundles it in.
+ */
+export async function bundleFunction({ entry, outfile, logLevel = 'error' }) {
+  mkdirSync(dirname(outfile), { recursive: true });
+  await build({
+    entryPoints: [entry],
+    outfile,
+    bundle: true,
+    platform: 'node',
+    format: FUNCTION_BUNDLING.format,
+    target: FUNCTION_BUNDLING.target,
+    minify: FUNCTION_BUNDLING.minify,
+    sourcemap: FUNCTION_BUNDLING.sourcemap,
+    mainFields: [...FUNCTION_BUNDLING.mainFields],
+    banner: { js: FUNCTION_BUNDLING.banner },
+    logLevel,
+  });
+  return outfile;
+}

@@ -1,0 +1,31 @@
+import type { FaultInjector } from '../faults/faults';
+import type { LocalFunctions } from '../lambda/functions';
+import type { StepFunctionsService } from '../stepfunctions/service';
+import type { DeliverToTarget } from './service';
+
+/**
+ * Delivers a matched event to a rule target by the target's kind (its ARN): a state machine starts an
+ * execution, a function is invoked asynchronously. Duplicate and delayed delivery faults apply here, as
+ * EventBridge's own at-least-once delivery would produce them.
+ */
+export function targetDispatch({ stepFunctions, functions, faults }: { stepFunctions: StepFunctionsService; functions: LocalFunctions; faults: FaultInjector }): DeliverToTarget {
+  return async (target, input) => {
+    if (target.arn.startsWith('arn:aws:states:')) {
+      const delay = faults.deliveryDelayMs(input);
+      if (delay > 0) await new Promise((resolve) => setTimeout(resolve, delay));
+      // Delivered once the execution has ended (succeeded, or failed and dead-lettered by its Catch):
+      // until then the event stays unsettled in the journal and a restart delivers it again.
+      const inputText = JSON.stringify(input);
+      const runs = [stepFunctions.start({ stateMachineArn: target.arn, input: inputText }, input).done];
+      if (faults.duplicateDelivery(input)) runs.push(stepFunctions.start({ stateMachineArn: target.arn, input: inputText }, input).done);
+      await Promise.all(runs);
+      return;
+    }
+    if (target.arn.startsWith('arn:aws:lambda:')) {
+      // An asynchronous invocation: accepted now, run by the Lambda service.
+      void functions.invoke(target.arn, input).catch(() => undefined);
+      return;
+    }
+    throw new Error(`The local runtime cannot deliver to target ${target.arn}`);
+  };
+}

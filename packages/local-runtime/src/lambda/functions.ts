@@ -1,0 +1,80 @@
+import { availableParallelism } from 'node:os';
+import type { FaultInjector } from '../faults/faults';
+import { AwsServiceError } from '../protocol/aws-error';
+import type { FunctionModel } from '../template/model';
+import { functionNameFromArn } from '../arn';
+import { bundleHandler } from './bundle';
+import { FunctionPool, LambdaFunctionError } from './function-pool';
+
+export interface LocalFunctionsOptions {
+  functions: FunctionModel[];
+  /** Where the functions' service packages resolve from (the CDK app's package directory). */
+  resolveFunctionsFrom: string;
+  /** Where the bundles are written. */
+  bundleDir: string;
+  /** The environment every function gets on top of the template's: where AWS is, and credentials. */
+  environment: Record<string, string>;
+  /** Execution environments per function (default: the machine's cores, at least 2). */
+  maxConcurrency?: number;
+  faults: FaultInjector;
+  onOutput?: (functionName: string, text: string) => void;
+}
+
+/**
+ * The template's Lambda functions: each bundled from its service package and run in its own pool of
+ * execution environments. `invoke` is how every other service calls a function, by name or ARN, with the
+ * injected faults applied as the Lambda service would fail.
+ */
+export class LocalFunctions {
+  private constructor(
+    private readonly pools: Map<string, { model: FunctionModel; pool: FunctionPool }>,
+    private readonly faults: FaultInjector,
+  ) {}
+
+  static async start(options: LocalFunctionsOptions): Promise<LocalFunctions> {
+    const pools = new Map<string, { model: FunctionModel; pool: FunctionPool }>();
+    // One at a time: esbuild is already parallel inside, and four builds at once only contend.
+    for (const model of options.functions) {
+      if (!model.servicePackage) continue;
+      const handlerFile = await bundleHandler(model.servicePackage, options.bundleDir, options.resolveFunctionsFrom);
+      const pool = new FunctionPool({
+        functionName: model.name,
+        functionArn: model.arn,
+        handlerFile,
+        environment: { ...model.environment, ...options.environment },
+        timeoutSeconds: model.timeoutSeconds,
+        memoryMb: model.memoryMb,
+        maxConcurrency: options.maxConcurrency ?? Math.max(2, availableParallelism()),
+        ...(options.onOutput ? { onOutput: (text: string) => options.onOutput!(model.name, text) } : {}),
+      });
+      pools.set(model.name, { model, pool });
+    }
+    return new LocalFunctions(pools, options.faults);
+  }
+
+  /** Runs the function once; throws {@link LambdaFunctionError} (named by its errorType) when it fails. */
+  async invoke(nameOrArn: string, payload: unknown): Promise<unknown> {
+    const found = this.pools.get(functionNameFromArn(nameOrArn));
+    if (!found) throw new AwsServiceError('ResourceNotFoundException', `Function not found: ${nameOrArn}`, { status: 404 });
+    const { model, pool } = found;
+    const fault = this.faults.lambdaFault(model, payload);
+    if (fault === 'error') throw new LambdaFunctionError({ errorType: 'Lambda.ServiceException', errorMessage: 'Injected fault: the Lambda service could not run the function' });
+    const result = await pool.invoke(payload);
+    if (fault === 'timeout') {
+      throw new LambdaFunctionError({
+        errorType: 'Sandbox.Timedout',
+        errorMessage: `Task timed out after ${model.timeoutSeconds.toFixed(2)} seconds (injected fault: the work ran, its answer was lost)`,
+      });
+    }
+    return result;
+  }
+
+  /** Invocations that really ran out of time (not injected), by function. */
+  timeouts(): Record<string, number> {
+    return Object.fromEntries([...this.pools].filter(([, { pool }]) => pool.counters.timeouts > 0).map(([name, { pool }]) => [name, pool.counters.timeouts]));
+  }
+
+  async close(): Promise<void> {
+    await Promise.all([...this.pools.values()].map(({ pool }) => pool.close()));
+  }
+}
