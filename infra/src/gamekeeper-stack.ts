@@ -1,8 +1,10 @@
 import { COMPLETION_DETAIL_TYPES, EVENT_BUS_NAME, Source } from '@gamekeeper/contracts';
-import { COMPLETED_GAME_TABLE_ENV, completedGameTableKey } from '@gamekeeper/game-store';
-import { COMPLETED_LEVEL_TABLE_ENV, completedLevelTableKey } from '@gamekeeper/level-store';
-import { DEFAULT_METRICS_NAMESPACE, IDEMPOTENCY_TABLE_ENV, IDEMPOTENCY_TTL_ATTRIBUTE, METRICS_NAMESPACE_ENV, idempotencyTableKey } from '@gamekeeper/metric';
-import { EVENT_BUS_ENV } from '@gamekeeper/report';
+// Each service's `config` entry only: its env-var names and table keys, without loading handler code
+// (no SDK, no Powertools) into synthesis.
+import { COMPLETED_GAME_TABLE_ENV, completedGameTableKey } from '@gamekeeper/game-store/config';
+import { COMPLETED_LEVEL_TABLE_ENV, completedLevelTableKey } from '@gamekeeper/level-store/config';
+import { DEFAULT_METRICS_NAMESPACE, IDEMPOTENCY_TABLE_ENV, IDEMPOTENCY_TTL_ATTRIBUTE, METRICS_NAMESPACE_ENV, idempotencyTableKey } from '@gamekeeper/metric/config';
+import { EVENT_BUS_ENV } from '@gamekeeper/report/config';
 import { Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
 import { Alarm, ComparisonOperator, type IMetric, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';

@@ -3,34 +3,42 @@ import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Choice, Condition, Fail, JitterType, JsonPath, Parallel, type TaskStateBase } from 'aws-cdk-lib/aws-stepfunctions';
 import { CallAwsService, LambdaInvoke } from 'aws-cdk-lib/aws-stepfunctions-tasks';
-import { DetailType, ErrorName } from '@gamekeeper/contracts';
+import { DeadLetterAttribute, DetailType, ErrorName } from '@gamekeeper/contracts';
 import { Construct } from 'constructs';
 
+// Error names AWS and Powertools give (ours are the contracts' ErrorName), grouped by where they come from.
+
+/** The Lambda service's own errors, as the Lambda integration reports them. */
+export const LAMBDA_SERVICE_ERRORS = ['Lambda.ServiceException', 'Lambda.AWSLambdaException', 'Lambda.SdkClientException', 'Lambda.TooManyRequestsException'] as const;
+/** A timed-out invocation: every writer is replay-safe, so running it again is harmless. */
+export const TIMEOUT_ERRORS = ['Sandbox.Timedout'] as const;
+/** Throttling (DynamoDB, CloudWatch, EventBridge) that outlasted the SDK's own retries. */
+export const THROTTLING_ERRORS = ['ProvisionedThroughputExceededException', 'ThrottlingException', 'RequestLimitExceeded'] as const;
 /**
- * Transient failures worth retrying: the Lambda service's own, a timed-out invocation (every writer is
- * replay-safe, so running it again is harmless), throttling that outlasted the SDK's own retries, and
- * the services' named retryable errors. InvalidGameEvent is deliberately absent.
+ * Powertools idempotency (the metric service): another attempt still holds the event's record (it ends
+ * or expires), or the record could not be read or written (its table throttled).
  */
-export const RETRYABLE_ERRORS = [
-  'Lambda.ServiceException',
-  'Lambda.AWSLambdaException',
-  'Lambda.SdkClientException',
-  'Lambda.TooManyRequestsException',
-  'Sandbox.Timedout',
-  'ProvisionedThroughputExceededException',
-  'ThrottlingException',
-  'RequestLimitExceeded',
+export const IDEMPOTENCY_ERRORS = ['IdempotencyAlreadyInProgressError', 'IdempotencyPersistenceLayerError', 'IdempotencyInconsistentStateError'] as const;
+
+/**
+ * Transient failures worth retrying: the groups above and the services' named retryable errors.
+ * InvalidGameEvent is deliberately absent. (The order is the template's; keep it.)
+ */
+export const RETRYABLE_ERRORS: string[] = [
+  ...LAMBDA_SERVICE_ERRORS,
+  ...TIMEOUT_ERRORS,
+  ...THROTTLING_ERRORS,
   ErrorName.ConcurrentUpdateConflict,
-  'ReportPublishFailed',
-  // Powertools idempotency: another attempt still holds the event's record (it ends or expires), or the
-  // record could not be read or written (its table throttled).
-  'IdempotencyAlreadyInProgressError',
-  'IdempotencyPersistenceLayerError',
-  'IdempotencyInconsistentStateError',
+  ErrorName.ReportPublishFailed,
+  ...IDEMPOTENCY_ERRORS,
 ];
 
 /** Where a failed execution's error and cause travel with the dead-lettered event (as the rule's DLQ does). */
-export const DEAD_LETTER_ATTRIBUTES = { error: 'ERROR_CODE', cause: 'ERROR_MESSAGE', execution: 'EXECUTION_ARN' } as const;
+export const DEAD_LETTER_ATTRIBUTES = {
+  error: DeadLetterAttribute.ErrorCode,
+  cause: DeadLetterAttribute.ErrorMessage,
+  execution: DeadLetterAttribute.ExecutionArn,
+} as const;
 
 export interface HousekeepingFunctions {
   report: IFunction;

@@ -1,5 +1,6 @@
 export * from './constants';
 export * from './errors';
+export * from './dead-letters';
 export * from './fields';
 export * from './level-completed';
 export * from './game-completed';

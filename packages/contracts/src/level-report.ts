@@ -1,9 +1,12 @@
 import { z } from 'zod';
-import { Limits } from './constants';
-import { EventId, Identifier, Instant, NonNegativeInt, SchemaVersion } from './fields';
+import { EventId, SchemaVersion } from './fields';
+import { levelStatsShape } from './level-completed';
 
 export const Rating = z.enum(['S', 'A', 'B', 'C', 'D']);
 export type Rating = z.infer<typeof Rating>;
+
+// The completed level's stats, exactly as the completion carries them (same rules, same bounds).
+const { playerId, gameId, level, score, stars, durationMs, completedAt } = levelStatsShape;
 
 /** The report the report service builds for the last completed level. */
 export const LevelReportGeneratedDetail = z
@@ -13,13 +16,13 @@ export const LevelReportGeneratedDetail = z
     schemaVersion: SchemaVersion,
     sourceEventId: EventId,
     gameCompleted: z.boolean(),
-    playerId: Identifier,
-    gameId: Identifier,
-    level: z.int().min(1).max(Limits.maxLevel),
-    score: NonNegativeInt(Limits.maxScore),
-    stars: NonNegativeInt(Limits.maxStars).optional(),
-    durationMs: NonNegativeInt(Limits.maxLevelDurationMs),
-    completedAt: Instant,
+    playerId,
+    gameId,
+    level,
+    score,
+    stars,
+    durationMs,
+    completedAt,
     /** Points per second of play; 0 when the duration is 0. */
     pointsPerSecond: z.number().min(0).finite(),
     rating: Rating,

@@ -8,6 +8,8 @@ export type CompletionLogic<TResult> = (event: CompletionEvent, context: Context
 
 export interface CompletionHandlerOptions {
   logger: Logger;
+  /** Log the logic's result under this message once it succeeds (an object result's fields become keys). */
+  logResult?: string;
 }
 
 /**
@@ -33,10 +35,21 @@ export function parseCompletion({ logger }: CompletionHandlerOptions): Middlewar
   };
 }
 
+/**
+ * Logs the handler's result with `message` after the logic succeeded, while the event's correlation id
+ * and keys are still on the logger (middy runs `after` in reverse order, so before the context resets).
+ */
+export function logResult({ logger }: CompletionHandlerOptions, message: string): MiddlewareObj<CompletionEvent, unknown, Error, Context> {
+  return {
+    after: ({ response }) => {
+      logger.info(message, typeof response === 'object' && response !== null ? { ...response } : { result: response });
+    },
+  };
+}
+
 /** The one way a gamekeeper function is wrapped: logger context, contract parsing, then the logic. */
-export function completionHandler<TResult>(logic: CompletionLogic<TResult>, { logger }: CompletionHandlerOptions) {
-  return middy<CompletionEvent, TResult, Error, Context>()
-    .use(injectLambdaContext(logger, { resetKeys: true }))
-    .use(parseCompletion({ logger }))
-    .handler(logic);
+export function completionHandler<TResult>(logic: CompletionLogic<TResult>, { logger, logResult: resultMessage }: CompletionHandlerOptions) {
+  const handler = middy<CompletionEvent, TResult, Error, Context>().use(injectLambdaContext(logger, { resetKeys: true })).use(parseCompletion({ logger }));
+  if (resultMessage !== undefined) handler.use(logResult({ logger }, resultMessage));
+  return handler.handler(logic);
 }

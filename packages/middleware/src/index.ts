@@ -1,4 +1,4 @@
-export { completionHandler, parseCompletion } from './completion-handler';
+export { completionHandler, logResult, parseCompletion } from './completion-handler';
 export type { CompletionHandlerOptions, CompletionLogic } from './completion-handler';
 export { createLogger } from './logger';
 export { requireEnv } from './env';

@@ -1,3 +1,5 @@
 export { applyOnce, ConcurrentUpdateConflict, DEFAULT_MAX_ATTEMPTS, RECENT_EVENT_WINDOW } from './apply-once';
 export type { ApplyOnceInput, ApplyOnceResult, Bookkeeping } from './apply-once';
+export { completionStore } from './completion-store';
+export type { CompletionStore, CompletionStoreDefinition, CompletionStoreDependencies, CompletionStoreResult } from './completion-store';
 export { earlier, later } from './instants';

@@ -1,11 +1,5 @@
-import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { type CompletionEvent, DetailType, type GameCompletedDetail, InvalidGameEvent } from '@gamekeeper/contracts';
-import { applyOnce, earlier, later } from '@gamekeeper/replay-safe-store';
-
-/** The CompletedGame table's key: one item per player and game. */
-export const completedGameTableKey = { partitionKey: 'playerId', sortKey: 'gameId' } as const;
-/** The env var the infra sets to the CompletedGame table's name. */
-export const COMPLETED_GAME_TABLE_ENV = 'COMPLETED_GAME_TABLE_NAME';
+import { type CompletionEvent, DetailType, type GameCompletedDetail } from '@gamekeeper/contracts';
+import { type CompletionStoreDependencies, completionStore, earlier, later } from '@gamekeeper/replay-safe-store';
 
 export interface CompletedGame {
   playerId: string;
@@ -32,10 +26,7 @@ export function reduceGameCompletion(current: CompletedGame | undefined, detail:
   };
 }
 
-export interface GameStoreDependencies {
-  client: DynamoDBDocumentClient;
-  tableName: string;
-}
+export type GameStoreDependencies = CompletionStoreDependencies;
 
 export interface RecordGameResult {
   outcome: 'applied' | 'duplicate';
@@ -44,19 +35,17 @@ export interface RecordGameResult {
   completions: number;
 }
 
+/** The CompletedGame writer: game completions only, one item per player and game, replay-safe. */
+export const gameStore = completionStore({
+  subject: 'game',
+  detailType: DetailType.GameCompleted,
+  key: (detail) => ({ playerId: detail.playerId, gameId: detail.gameId }),
+  reduce: reduceGameCompletion,
+  summarize: (item) => ({ completions: item.completions }),
+});
+
 /** Records a game completion in the CompletedGame table, once per eventId however often it is delivered. */
-export async function recordGameCompletion(event: CompletionEvent, { client, tableName }: GameStoreDependencies): Promise<RecordGameResult> {
-  if (event['detail-type'] !== DetailType.GameCompleted) {
-    throw new InvalidGameEvent([`detail-type: the game store records ${DetailType.GameCompleted} only, got ${event['detail-type']}`]);
-  }
-  const { detail } = event;
-  const key = { playerId: detail.playerId, gameId: detail.gameId };
-  const { outcome, item } = await applyOnce<CompletedGame>({
-    client,
-    tableName,
-    key,
-    eventId: detail.eventId,
-    reduce: (current) => reduceGameCompletion(current, detail),
-  });
-  return { outcome, ...key, completions: item.completions };
-}
+export const recordGameCompletion: (
+  event: CompletionEvent,
+  dependencies: GameStoreDependencies,
+) => Promise<RecordGameResult> = gameStore.record;

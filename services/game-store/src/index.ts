@@ -1,2 +1,3 @@
-export { COMPLETED_GAME_TABLE_ENV, completedGameTableKey, recordGameCompletion, reduceGameCompletion } from './completed-game';
+export { COMPLETED_GAME_TABLE_ENV, completedGameTableKey } from './config';
+export { gameStore, recordGameCompletion, reduceGameCompletion } from './completed-game';
 export type { CompletedGame, GameStoreDependencies, RecordGameResult } from './completed-game';

@@ -1,11 +1,5 @@
-import { type CompletionEvent, DetailType, InvalidGameEvent, type LevelCompletedDetail } from '@gamekeeper/contracts';
-import { applyOnce, earlier, later } from '@gamekeeper/replay-safe-store';
-import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-
-/** The CompletedLevel table's key: one item per player and level of a game. */
-export const completedLevelTableKey = { partitionKey: 'playerId', sortKey: 'levelKey' } as const;
-/** The env var the infra sets to the CompletedLevel table's name. */
-export const COMPLETED_LEVEL_TABLE_ENV = 'COMPLETED_LEVEL_TABLE_NAME';
+import { type CompletionEvent, DetailType, type LevelCompletedDetail } from '@gamekeeper/contracts';
+import { type CompletionStoreDependencies, completionStore, earlier, later } from '@gamekeeper/replay-safe-store';
 
 export interface CompletedLevel {
   playerId: string;
@@ -40,10 +34,7 @@ export function reduceLevelCompletion(current: CompletedLevel | undefined, detai
   };
 }
 
-export interface LevelStoreDependencies {
-  client: DynamoDBDocumentClient;
-  tableName: string;
-}
+export type LevelStoreDependencies = CompletionStoreDependencies;
 
 export interface RecordLevelResult {
   outcome: 'applied' | 'duplicate';
@@ -52,19 +43,17 @@ export interface RecordLevelResult {
   completions: number;
 }
 
+/** The CompletedLevel writer: level completions only, one item per player and level, replay-safe. */
+export const levelStore = completionStore({
+  subject: 'level',
+  detailType: DetailType.LevelCompleted,
+  key: (detail) => ({ playerId: detail.playerId, levelKey: levelKey(detail.gameId, detail.level) }),
+  reduce: reduceLevelCompletion,
+  summarize: (item) => ({ completions: item.completions }),
+});
+
 /** Records a level completion in the CompletedLevel table, once per eventId however often it is delivered. */
-export async function recordLevelCompletion(event: CompletionEvent, { client, tableName }: LevelStoreDependencies): Promise<RecordLevelResult> {
-  if (event['detail-type'] !== DetailType.LevelCompleted) {
-    throw new InvalidGameEvent([`detail-type: the level store records ${DetailType.LevelCompleted} only, got ${event['detail-type']}`]);
-  }
-  const { detail } = event;
-  const key = { playerId: detail.playerId, levelKey: levelKey(detail.gameId, detail.level) };
-  const { outcome, item } = await applyOnce<CompletedLevel>({
-    client,
-    tableName,
-    key,
-    eventId: detail.eventId,
-    reduce: (current) => reduceLevelCompletion(current, detail),
-  });
-  return { outcome, ...key, completions: item.completions };
-}
+export const recordLevelCompletion: (
+  event: CompletionEvent,
+  dependencies: LevelStoreDependencies,
+) => Promise<RecordLevelResult> = levelStore.record;

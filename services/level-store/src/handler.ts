@@ -1,17 +1,9 @@
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { awsClientConfig, completionHandler, createLogger, requireEnv } from '@gamekeeper/middleware';
-import { COMPLETED_LEVEL_TABLE_ENV, recordLevelCompletion } from './completed-level';
+import { levelStore } from './completed-level';
+import { COMPLETED_LEVEL_TABLE_ENV } from './config';
 
-const logger = createLogger('level-store');
-const dependencies = {
-  client: DynamoDBDocumentClient.from(new DynamoDBClient(awsClientConfig)),
-  tableName: requireEnv(COMPLETED_LEVEL_TABLE_ENV),
-};
-
-/** UpdateCompletedLevel: a thin adapter; the work is in recordLevelCompletion. */
-export const handler = completionHandler(async (event) => {
-  const result = await recordLevelCompletion(event, dependencies);
-  logger.info('level completion recorded', { ...result });
-  return result;
-}, { logger });
+/** UpdateCompletedLevel: a thin adapter; the work is in levelStore (recordLevelCompletion). */
+export const handler = completionHandler(levelStore.connect({ tableName: requireEnv(COMPLETED_LEVEL_TABLE_ENV), clientConfig: awsClientConfig }), {
+  logger: createLogger('level-store'),
+  logResult: levelStore.recordedMessage,
+});

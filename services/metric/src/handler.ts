@@ -1,8 +1,9 @@
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { awsClientConfig, completionHandler, createLogger, requireEnv } from '@gamekeeper/middleware';
-import { DEFAULT_METRICS_NAMESPACE, METRICS_NAMESPACE_ENV, logMetrics } from './metrics';
-import { IDEMPOTENCY_TABLE_ENV, oncePerEvent } from './once-per-event';
+import { DEFAULT_METRICS_NAMESPACE, IDEMPOTENCY_TABLE_ENV, METRICS_NAMESPACE_ENV } from './config';
+import { logMetrics } from './metrics';
+import { oncePerEvent } from './once-per-event';
 
 const logger = createLogger('metric');
 const dependencies = { cloudWatch: new CloudWatchClient(awsClientConfig), namespace: process.env[METRICS_NAMESPACE_ENV] || DEFAULT_METRICS_NAMESPACE };

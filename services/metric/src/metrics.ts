@@ -2,10 +2,6 @@ import type { CloudWatchClient, MetricDatum, PutMetricDataCommandInput, Standard
 import { PutMetricDataCommand } from '@aws-sdk/client-cloudwatch';
 import { type CompletionEvent, isGameCompleted } from '@gamekeeper/contracts';
 
-/** The env var the infra sets to the metric namespace. */
-export const METRICS_NAMESPACE_ENV = 'METRICS_NAMESPACE';
-export const DEFAULT_METRICS_NAMESPACE = 'Gamekeeper';
-
 /**
  * CloudWatch metrics for one completion. Dimensions keep cardinality bounded and never name the player:
  * per game (a handful of games) and, for level metrics, per game and level (levels are bounded by the

@@ -4,11 +4,6 @@ import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { CompletionEvent } from '@gamekeeper/contracts';
 import type { Context } from 'aws-lambda';
 
-/** The env var the infra sets to the idempotency table's name. */
-export const IDEMPOTENCY_TABLE_ENV = 'IDEMPOTENCY_TABLE_NAME';
-/** Powertools' record layout: partition key `id`, TTL attribute `expiration`. */
-export const idempotencyTableKey = { partitionKey: 'id' } as const;
-export const IDEMPOTENCY_TTL_ATTRIBUTE = 'expiration';
 /** Remember an event longer than EventBridge retries it (24 h). */
 export const IDEMPOTENCY_WINDOW_SECONDS = 48 * 60 * 60;
 

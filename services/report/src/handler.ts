@@ -1,7 +1,8 @@
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { awsClientConfig, completionHandler, createLogger, requireEnv } from '@gamekeeper/middleware';
 import { createProducer } from '@gamekeeper/producer';
-import { EVENT_BUS_ENV, generateReport } from './report';
+import { EVENT_BUS_ENV } from './config';
+import { generateReport } from './report';
 
 const logger = createLogger('report');
 const producer = createProducer({ client: new EventBridgeClient(awsClientConfig), busName: requireEnv(EVENT_BUS_ENV) });

@@ -1,2 +1,3 @@
-export { buildReport, EVENT_BUS_ENV, generateReport, paceOf, ratingOf, REPORT_ID_NAMESPACE, ReportPublishFailed } from './report';
+export { EVENT_BUS_ENV } from './config';
+export { buildReport, generateReport, paceOf, ratingOf, REPORT_ID_NAMESPACE, ReportPublishFailed } from './report';
 export type { ReportDependencies } from './report';

@@ -2,6 +2,7 @@ import {
   type CompletionEvent,
   CURRENT_SCHEMA_VERSION,
   DetailType,
+  ErrorName,
   isGameCompleted,
   type LevelReportGeneratedDetail,
   parseDetail,
@@ -12,8 +13,6 @@ import { v5 as uuidv5 } from 'uuid';
 
 /** Fixed namespace for report ids: the same source eventId always yields the same report eventId. */
 export const REPORT_ID_NAMESPACE = '6f1d5b0e-2c4a-4f7e-9b3d-8a1c2e4f6a70';
-/** The env var the infra sets to the bus the report is published on. */
-export const EVENT_BUS_ENV = 'EVENT_BUS_NAME';
 
 /**
  * Stars decide the rating when the game reports them (the game knows what a good run is); otherwise the
@@ -65,7 +64,7 @@ export function buildReport(event: CompletionEvent): LevelReportGeneratedDetail 
 
 /** Publishing the report failed after the producer's own resends: retryable by the state machine. */
 export class ReportPublishFailed extends Error {
-  override readonly name = 'ReportPublishFailed';
+  override readonly name = ErrorName.ReportPublishFailed;
   /** What the producer answered for the report, when it answered at all. */
   readonly result: PublishResult | undefined;
 

@@ -77,6 +77,33 @@ describe('completionHandler', () => {
     });
   });
 
+  it('logs the result with the given message, correlation id and keys when asked to', async () => {
+    // Prepare
+    const lines = captureLogs();
+    const handler = completionHandler(async () => ({ outcome: 'applied', completions: 1 }), { logger: createLogger('svc'), logResult: 'recorded' });
+    const event = levelCompleted();
+
+    // Act
+    await handler(event, lambdaContext());
+
+    // Assess
+    expect(lines.filter((l) => l.message === 'recorded')).toEqual([
+      expect.objectContaining({ outcome: 'applied', completions: 1, correlation_id: event.detail.eventId, detailType: DetailType.LevelCompleted }),
+    ]);
+  });
+
+  it('logs no result for invalid input or failed logic', async () => {
+    const lines = captureLogs();
+    const logger = createLogger('svc');
+    const failing = completionHandler(async () => Promise.reject(new Error('boom')), { logger, logResult: 'recorded' });
+    const fine = completionHandler(async () => 'ok', { logger, logResult: 'recorded' });
+
+    await expect(failing(levelCompleted(), lambdaContext())).rejects.toThrow('boom');
+    await expect(fine(levelCompleted({ score: -1 }), lambdaContext())).rejects.toBeInstanceOf(InvalidGameEvent);
+
+    expect(lines.filter((l) => l.message === 'recorded')).toEqual([]);
+  });
+
   it('does not leak one invocation’s correlation id into the next', async () => {
     const lines = captureLogs();
     const logger = createLogger('svc');

@@ -8,8 +8,9 @@ import { createProducer } from '../../src/index';
 
 /**
  * The happy path over the real wire: an unmodified SDK client against a tiny loopback HTTP server that
- * records each PutEvents request and accepts every entry. (No shared local EventBridge is importable
- * from this package; the full local runtime carries the producer in the CLI's end-to-end tests.)
+ * records each PutEvents request and accepts every entry, so the test reads exactly what went out. (The
+ * local runtime's PutEvents, in packages/local-runtime, carries the producer through rules and the state
+ * machine in the CLI's end-to-end tests.)
  */
 interface RecordedRequest {
   target: string | undefined;

@@ -1,28 +1,27 @@
 import type { GameCompletedEvent } from '@gamekeeper/contracts';
-import { type LocalDynamo, createTable, gameCompleted, lambdaContext, loadEvent, redelivered, scanTable, shuffled, startDynalite, useLocalAws } from '@gamekeeper/testing';
+import { type CompletionStoreUnderTest, gameCompleted, loadEvent, normaliseStoreItems, redelivered, startCompletionStoreUnderTest } from '@gamekeeper/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { COMPLETED_GAME_TABLE_ENV, completedGameTableKey } from '../../src/index';
+import { COMPLETED_GAME_TABLE_ENV, completedGameTableKey } from '../../src/config';
 
-const tableName = 'CompletedGame';
-let dynamo: LocalDynamo;
-let handler: (event: unknown, context: ReturnType<typeof lambdaContext>) => Promise<unknown>;
-const event = (name: string) => loadEvent<GameCompletedEvent>(new URL(`../events/${name}.json`, import.meta.url));
-const invoke = (e: unknown) => handler(e, lambdaContext('game-store'));
 /** Each test uses its own players, so tests share one table and one handler module. */
-const itemsOf = async (...players: string[]) => (await scanTable(dynamo.client, tableName)).filter((i) => players.includes(i.playerId as string));
+let store: CompletionStoreUnderTest;
+const event = (name: string) => loadEvent<GameCompletedEvent>(new URL(`../events/${name}.json`, import.meta.url));
 
 beforeAll(async () => {
-  dynamo = await startDynalite();
-  await createTable(dynamo.client, tableName, completedGameTableKey);
-  useLocalAws(dynamo.endpoint, { [COMPLETED_GAME_TABLE_ENV]: tableName });
-  handler = (await import('../../src/handler')).handler as typeof handler;
+  store = await startCompletionStoreUnderTest({
+    serviceName: 'game-store',
+    tableName: 'CompletedGame',
+    tableKey: completedGameTableKey,
+    tableEnv: COMPLETED_GAME_TABLE_ENV,
+    importHandler: () => import('../../src/handler'),
+  });
 });
-afterAll(() => dynamo.stop());
+afterAll(() => store.stop());
 
 describe('game-store handler against dynalite', () => {
   it('writes one item for a game completion', async () => {
-    await expect(invoke(event('space-hopper-finished'))).resolves.toEqual({ outcome: 'applied', playerId: 'player-42', gameId: 'space-hopper', completions: 1 });
-    expect(await itemsOf('player-42')).toEqual([
+    await expect(store.invoke(event('space-hopper-finished'))).resolves.toEqual({ outcome: 'applied', playerId: 'player-42', gameId: 'space-hopper', completions: 1 });
+    expect(await store.itemsOf('player-42')).toEqual([
       {
         playerId: 'player-42',
         gameId: 'space-hopper',
@@ -39,35 +38,31 @@ describe('game-store handler against dynalite', () => {
   });
 
   it('rejects an invalid event with InvalidGameEvent and writes nothing', async () => {
-    const before = await scanTable(dynamo.client, tableName);
-    await expect(invoke(event('game-without-total-score'))).rejects.toMatchObject({ name: 'InvalidGameEvent', message: /detail\.totalScore/ });
-    expect(await scanTable(dynamo.client, tableName)).toEqual(before);
+    const before = await store.scan();
+    await expect(store.invoke(event('game-without-total-score'))).rejects.toMatchObject({ name: 'InvalidGameEvent', message: /detail\.totalScore/ });
+    expect(await store.scan()).toEqual(before);
   });
 
   it('leaves the table as after one delivery when the same event arrives twice', async () => {
     const once = gameCompleted({ playerId: 'twice' });
-    await invoke(once);
-    const before = await itemsOf('twice');
-    await expect(invoke(redelivered(once))).resolves.toMatchObject({ outcome: 'duplicate', completions: 1 });
-    expect(await itemsOf('twice')).toEqual(before);
+    await store.invoke(once);
+    const before = await store.itemsOf('twice');
+    await expect(store.invoke(redelivered(once))).resolves.toMatchObject({ outcome: 'duplicate', completions: 1 });
+    expect(await store.itemsOf('twice')).toEqual(before);
   });
 
   it('gives the same items for a shuffled, concurrent stream with duplicates as for one clean delivery each', async () => {
-    const completions = (suffix: string) =>
-      [190_000, 250_000, 210_000].flatMap((totalScore, i) => [
-        gameCompleted({ playerId: `a-${suffix}`, totalScore, totalDurationMs: 2_000_000 - i }),
-        gameCompleted({ playerId: `b-${suffix}`, gameId: 'cave-runner', totalScore: totalScore + 1 }),
-      ]);
-    const clean = completions('clean');
-    const noisy = clean.map((e) => ({ ...redelivered(e), detail: { ...e.detail, playerId: e.detail.playerId.replace('clean', 'noisy') } }));
+    // Prepare: the same completions for a "clean" pair of players and a "noisy" pair.
+    const clean = [190_000, 250_000, 210_000].flatMap((totalScore, i) => [
+      gameCompleted({ playerId: 'a-clean', totalScore, totalDurationMs: 2_000_000 - i }),
+      gameCompleted({ playerId: 'b-clean', gameId: 'cave-runner', totalScore: totalScore + 1 }),
+    ]);
 
-    for (const e of clean) await invoke(e);
-    const stream = shuffled(noisy.flatMap((e, i) => Array.from({ length: 1 + (i % 3) }, () => redelivered(e))), 11);
-    for (let i = 0; i < stream.length; i += 4) await Promise.all(stream.slice(i, i + 4).map(invoke));
+    // Act: clean once each, in order; noisy 1-3 times each, shuffled, in concurrent waves.
+    await store.deliverCleanAndNoisy(clean, 11);
 
-    const normalise = (items: Record<string, unknown>[]) =>
-      items.map(({ appliedEventIds, playerId, ...rest }) => ({ ...rest, player: String(playerId).slice(0, 1), ids: [...(appliedEventIds as string[])].sort() }));
-    expect(normalise(await itemsOf('a-noisy', 'b-noisy'))).toEqual(normalise(await itemsOf('a-clean', 'b-clean')));
-    expect(await itemsOf('a-noisy')).toEqual([expect.objectContaining({ completions: 3, bestTotalScore: 250_000 })]);
+    // Assess: item for item the same, but for the player names and the order ids arrived in.
+    expect(normaliseStoreItems(await store.itemsOf('a-noisy', 'b-noisy'))).toEqual(normaliseStoreItems(await store.itemsOf('a-clean', 'b-clean')));
+    expect(await store.itemsOf('a-noisy')).toEqual([expect.objectContaining({ completions: 3, bestTotalScore: 250_000 })]);
   });
 });

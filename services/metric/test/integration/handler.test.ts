@@ -23,7 +23,7 @@ const completionsOf = async (gameId: string) => {
 beforeAll(async () => {
   dynamo = await startDynalite();
   await createTable(dynamo.client, 'Idempotency', idempotencyTableKey);
-  const server = createEdgeServer({ routes: [{ targetPrefix: 'GraniteServiceVersion20100801', jsonVersion: '1.0', service: createCloudWatchService() }] });
+  const server = createEdgeServer({ services: [{ targetPrefix: 'GraniteServiceVersion20100801', jsonVersion: '1.0', queryCompatible: true, backend: createCloudWatchService() }] });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const cloudWatchEndpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   closeCloudWatch = () => new Promise((resolve) => server.close(() => resolve()));

@@ -6,8 +6,9 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { buildReport, EVENT_BUS_ENV, ReportPublishFailed } from '../../src/index';
 
-// The handler's wiring with the EventBridge client mocked: there is no local EventBridge server this
-// package can start yet; the full local runtime carries the report in the CLI's end-to-end tests.
+// The handler's wiring with the EventBridge client mocked, so each case can script EventBridge's answer
+// (a refused entry included) and read the exact PutEvents request. The report over the real wire, through
+// the local runtime's PutEvents (packages/local-runtime), runs in the CLI's end-to-end tests.
 const eventBridge = mockClient(EventBridgeClient);
 let handler: (event: unknown, context: Context) => Promise<unknown>;
 
