@@ -1,7 +1,13 @@
 // `npm run bench [-- --events N --concurrency C]`: throughput and latency of the local stack end to end
 // (PutEvents → execution succeeded, through real SDK clients) against a baseline that calls the four
-// handlers directly on the same DynamoDB/CloudWatch/EventBridge. Prints numbers; asserts nothing.
+// handlers directly on the same DynamoDB/CloudWatch/EventBridge, with the same environment (they log as
+// in the flow; the baseline discards the lines where the flow writes them to a file). Also `gamekeeper
+// start` as a user runs it: time until the endpoint answers, and its memory once the sample session is
+// done. Prints numbers; asserts nothing.
+import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
+import { fileURLToPath } from 'node:url';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { createRequire } from 'node:module';
@@ -47,6 +53,29 @@ async function pool<T>(items: T[], limit: number, work: (item: T) => Promise<voi
   }));
 }
 
+/** `gamekeeper start` in its own process: ms until the endpoint answers, and its RSS once the sample session is done. */
+async function startAsAUserDoes(): Promise<{ readyMs: number; idleRssMb: number }> {
+  const bin = fileURLToPath(new URL('../bin/gamekeeper.mjs', import.meta.url));
+  const started = performance.now();
+  const child = spawn(process.execPath, [bin, 'start', '--port', '0'], { stdio: ['ignore', 'pipe', 'inherit'] });
+  let output = '';
+  let readyMs = 0;
+  await new Promise<void>((resolve, reject) => {
+    child.stdout.on('data', (chunk: Buffer) => {
+      output += chunk.toString();
+      if (!readyMs && /local runtime ready in/.test(output)) readyMs = performance.now() - started;
+      if (/serving; press Ctrl-C/.test(output)) resolve();
+    });
+    child.once('exit', (code) => reject(new Error(`gamekeeper start exited (${code}):\n${output}`)));
+  });
+  await new Promise((resolve) => setTimeout(resolve, 1000));
+  const idleRssMb = Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'))?.[1] ?? 0) / 1024;
+  child.kill('SIGINT');
+  await new Promise((resolve) => child.once('exit', resolve));
+  return { readyMs, idleRssMb };
+}
+
+const startup = await startAsAUserDoes();
 const { template, appDir } = loadGamekeeperStack();
 const runtime = await startLocalRuntime({ template, resolveFunctionsFrom: appDir, validateDefinitions: false, port: 0, maxConcurrencyPerFunction: concurrency, functionLogFile: '/dev/null', retainExecutions: total * 3 });
 const clients = awsClients(runtime.url);
@@ -79,10 +108,29 @@ async function endToEnd(events: SessionEvent[]): Promise<Figures> {
   return figures(latencies, ms, failed, cpu);
 }
 
+/** One event at a time, each waited for to the end of its execution: the latency a developer sees. */
+async function oneAtATime(events: SessionEvent[]): Promise<Figures> {
+  const latencies: number[] = [];
+  let failed = 0;
+  const started = performance.now();
+  const cpuAtStart = process.cpuUsage();
+  for (const e of events) {
+    const at = performance.now();
+    await producer.publish([{ detailType: e.detailType, detail: e.detail }]);
+    await runtime.idle();
+    latencies.push(performance.now() - at);
+  }
+  for (const execution of [...runtime.stepFunctions.executions.values()].slice(-events.length)) if (execution.status !== 'SUCCEEDED') failed += 1;
+  return figures(latencies, performance.now() - started, failed, process.cpuUsage(cpuAtStart));
+}
+
 async function directHandlers(events: SessionEvent[]): Promise<Figures> {
-  // The same handlers, in this process, against the same local services, with the template's environment.
+  // The same handlers, in this process, against the same local services, with the template's environment
+  // (log level included). What they print is discarded here; the flow writes it to /dev/null.
   for (const fn of runtime.model.functions) Object.assign(process.env, fn.environment);
-  Object.assign(process.env, { AWS_ENDPOINT_URL: runtime.url, AWS_REGION: runtime.model.region, AWS_ACCESS_KEY_ID: 'local', AWS_SECRET_ACCESS_KEY: 'local', POWERTOOLS_LOG_LEVEL: 'SILENT', LOG_LEVEL: 'SILENT' });
+  Object.assign(process.env, { AWS_ENDPOINT_URL: runtime.url, AWS_REGION: runtime.model.region, AWS_ACCESS_KEY_ID: 'local', AWS_SECRET_ACCESS_KEY: 'local' });
+  const write = process.stdout.write;
+  process.stdout.write = (() => true) as typeof process.stdout.write;
   const require = createRequire(`${appDir}/package.json`);
   const load = async (pkg: string) => (await import(require.resolve(`${pkg}/handler`))).handler as (e: unknown, c: unknown) => Promise<unknown>;
   const [report, level, game, metric] = await Promise.all(['@gamekeeper/report', '@gamekeeper/level-store', '@gamekeeper/game-store', '@gamekeeper/metric'].map(load));
@@ -102,7 +150,9 @@ async function directHandlers(events: SessionEvent[]): Promise<Figures> {
     }
     latencies.push(performance.now() - at);
   });
-  return figures(latencies, performance.now() - started, failed, process.cpuUsage(cpuAtStart));
+  const result = figures(latencies, performance.now() - started, failed, process.cpuUsage(cpuAtStart));
+  process.stdout.write = write;
+  return result;
 }
 
 const line = (name: string, f: Figures) =>
@@ -112,15 +162,19 @@ const line = (name: string, f: Figures) =>
 await endToEnd(session(900).slice(0, Math.min(total, concurrency * 10)));
 const e2e = await endToEnd(session(1));
 const rssAfterEndToEnd = process.memoryUsage().rss;
+const lowRate = await oneAtATime(session(700).slice(0, 50));
 const baseline = await directHandlers(session(500));
 console.log(line('end-to-end', e2e));
 console.log(line('direct handlers', baseline));
+console.log(line('one at a time', lowRate));
 console.log(`ratio (end-to-end / direct events/s): ${(e2e.eventsPerSecond / baseline.eventsPerSecond).toFixed(2)}`);
+console.log(`ratio (end-to-end / direct cpu per event): ${(e2e.cpuMsPerEvent / baseline.cpuMsPerEvent).toFixed(2)}`);
 // The handlers' own CPU per event (SDK serialization, signing, HTTP, dynalite) bounds any runtime on this
 // machine: even with zero orchestration cost, the cores cannot run them faster than this.
 const cores = availableParallelism();
 console.log(`cpu ceiling (${cores} cores / direct cpu per event): ${((cores * 1000) / baseline.cpuMsPerEvent).toFixed(0)} events/s`);
-console.log(`rss: ${(rssAfterEndToEnd / 1024 / 1024).toFixed(0)} MB`);
+console.log(`rss during the bench: ${(rssAfterEndToEnd / 1024 / 1024).toFixed(0)} MB`);
+console.log(`gamekeeper start: endpoint answering after ${startup.readyMs.toFixed(0)} ms; rss idle after the sample session ${startup.idleRssMb.toFixed(0)} MB`);
 for (const client of Object.values(clients)) client.destroy();
 await runtime.stop();
 process.exit(0);

@@ -1,6 +1,6 @@
 import { PutEventsCommand, type PutEventsRequestEntry } from '@aws-sdk/client-eventbridge';
 import { DeleteMessageCommand, GetQueueAttributesCommand, ListQueuesCommand, type Message, ReceiveMessageCommand } from '@aws-sdk/client-sqs';
-import { EVENT_BUS_NAME, ErrorName } from '@gamekeeper/contracts';
+import { DeadLetterAttribute, EVENT_BUS_NAME, ErrorName } from '@gamekeeper/contracts';
 import type { AwsClients } from './clients';
 
 export interface RedriveOptions {
@@ -55,7 +55,7 @@ export async function redriveDeadLetters(clients: Pick<AwsClients, 'sqs' | 'even
       summary.received += Messages.length;
       const resend: { message: Message; entry: PutEventsRequestEntry }[] = [];
       for (const message of Messages) {
-        const errorCode = message.MessageAttributes?.ERROR_CODE?.StringValue ?? 'unknown';
+        const errorCode = message.MessageAttributes?.[DeadLetterAttribute.ErrorCode]?.StringValue ?? 'unknown';
         summary.errors[errorCode] = (summary.errors[errorCode] ?? 0) + 1;
         if (errorCode === ErrorName.InvalidGameEvent && !options.all) {
           summary.kept[errorCode] = (summary.kept[errorCode] ?? 0) + 1;
@@ -106,7 +106,7 @@ function entryOf(body: string | undefined, busName: string): PutEventsRequestEnt
 
 /** The rule's dead-letter queue names the rule (`arn:aws:events:<region>:<account>:rule/<bus>/<rule>`). */
 function busOf(message: Message): string | undefined {
-  const ruleArn = message.MessageAttributes?.RULE_ARN?.StringValue;
+  const ruleArn = message.MessageAttributes?.[DeadLetterAttribute.RuleArn]?.StringValue;
   const match = ruleArn ? /:rule\/([^/]+)\/[^/]+$/.exec(ruleArn) : null;
   return match?.[1];
 }
