@@ -1,9 +1,10 @@
-import { createWriteStream, mkdirSync } from 'node:fs';
+import { createWriteStream, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { type CloudWatchService, createCloudWatchService } from './cloudwatch';
+import { cloudWatchQuery } from './cloudwatch/query-shapes';
 import { createDynaliteServer } from './dynamodb/dynalite';
 import { dynamoFrontDoor } from './dynamodb/front-door';
 import { countItems, createTables } from './dynamodb/tables';
@@ -13,6 +14,7 @@ import { targetDispatch } from './eventbridge/target-dispatch';
 import { type FaultOptions, FaultInjector } from './faults/faults';
 import { LocalFunctions } from './lambda/functions';
 import { QueueStore } from './sqs/queues';
+import { sqsQuery } from './sqs/query-shapes';
 import { SqsService } from './sqs/service';
 import { sdkIntegrations } from './stepfunctions/sdk-integrations';
 import { StepFunctionsService } from './stepfunctions/service';
@@ -101,11 +103,14 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
   const dynamo = new DynamoDBClient({ endpoint: url, region: scope.region, credentials: { accessKeyId: 'local', secretAccessKey: 'local' }, maxAttempts: 10 });
   await createTables(dynamo, model.tables);
 
+  // Each runtime its own bundles: another runtime on the same machine (a test, a second `start`) may be
+  // bundling at the same moment.
+  const bundleDir = options.dataDir ? join(options.dataDir, 'functions') : mkdtempSync(join(tmpdir(), 'gamekeeper-functions-'));
   const logSink = options.functionLogFile ? createWriteStream(options.functionLogFile, { flags: 'a' }) : undefined;
   const functions = await LocalFunctions.start({
     functions: model.functions,
     resolveFunctionsFrom: options.resolveFunctionsFrom,
-    bundleDir: join(options.dataDir ?? join(tmpdir(), 'gamekeeper-local'), 'functions'),
+    bundleDir,
     // The template's environment, plus where AWS is: this endpoint, with throwaway credentials.
     environment: { ...LOCAL_CREDENTIALS, AWS_REGION: scope.region, AWS_ENDPOINT_URL: url, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
     ...(options.maxConcurrencyPerFunction !== undefined ? { maxConcurrency: options.maxConcurrencyPerFunction } : {}),
@@ -135,10 +140,10 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
   });
 
   edge.addServices([
-    { targetPrefix: 'AWSEvents', jsonVersion: '1.1', backend: eventBridge },
-    { targetPrefix: 'AWSStepFunctions', jsonVersion: '1.0', backend: stepFunctions },
-    { targetPrefix: 'GraniteServiceVersion20100801', jsonVersion: '1.0', queryCompatible: true, backend: cloudWatch },
-    { targetPrefix: 'AmazonSQS', jsonVersion: '1.0', queryCompatible: true, backend: sqs },
+    { name: 'EventBridge', targetPrefix: 'AWSEvents', jsonVersion: '1.1', backend: eventBridge },
+    { name: 'Step Functions', targetPrefix: 'AWSStepFunctions', jsonVersion: '1.0', backend: stepFunctions },
+    { name: 'CloudWatch', targetPrefix: 'GraniteServiceVersion20100801', jsonVersion: '1.0', queryCompatible: true, query: cloudWatchQuery, backend: cloudWatch },
+    { name: 'SQS', targetPrefix: 'AmazonSQS', jsonVersion: '1.0', queryCompatible: true, query: sqsQuery, backend: sqs },
   ]);
 
   // What an earlier run accepted but had not finished (it was killed) is delivered again now.
@@ -189,6 +194,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
       eventBridge.close();
       queues.close();
       cloudWatch.close();
+      if (!options.dataDir) rmSync(bundleDir, { recursive: true, force: true });
     },
   };
 }

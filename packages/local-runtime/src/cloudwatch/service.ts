@@ -111,6 +111,7 @@ export function createCloudWatchService(options: { journalFile?: string } = {}):
   }
 
   return {
+    operations: Object.keys(operations),
     allDatapoints: () => datapoints,
     close: () => journal.close(),
     async handle(operation: string, body: unknown): Promise<unknown> {

@@ -1,4 +1,5 @@
 import { isIP } from 'node:net';
+import { AwsServiceError } from '../protocol/aws-error';
 
 /**
  * Amazon EventBridge event patterns: validation with AWS's messages, and a compiled matcher.
@@ -7,10 +8,9 @@ import { isIP } from 'node:net';
  * ranges, exists, cidr, and `$or` at any level. The reference is AWS's own matcher, aws/event-ruler
  * (JsonRuleCompiler for validation and its wording), checked against AWS-recorded cases; see PATTERNS.md.
  */
-export class InvalidEventPatternException extends Error {
-  override readonly name = 'InvalidEventPatternException';
+export class InvalidEventPatternException extends AwsServiceError {
   constructor(reason: string) {
-    super(`Event pattern is not valid. Reason: ${reason}`);
+    super('InvalidEventPatternException', `Event pattern is not valid. Reason: ${reason}`);
   }
 }
 

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { DeadLetterAttribute } from '@gamekeeper/contracts';
 import { type AccountScope, arn, busNameFromArn } from '../arn';
 import { AwsServiceError, type ServiceBackend, notEmulated } from '../protocol/aws-error';
 import { Journal } from '../shared/journal';
@@ -69,6 +70,7 @@ export class EventBridgeService implements ServiceBackend {
   private readonly buses: Set<string>;
   private readonly rules: { rule: RuleModel; matches: (event: object) => boolean }[];
   private readonly inFlight = new Set<Promise<void>>();
+  readonly operations = ['PutEvents', 'ListEventBuses', 'DescribeEventBus', 'ListRules', 'DescribeRule', 'ListTargetsByRule', 'TestEventPattern'] as const;
   readonly counters: EventBridgeCounters = { putEntries: 0, failedEntries: 0, matched: 0, unmatched: 0, delivered: 0, deliveryRetries: 0, deadLettered: 0, resumed: 0 };
   private readonly inbox: Journal<InboxRecord>;
   private readonly unsettled: { bus: string; event: EventBridgeEvent }[];
@@ -104,6 +106,37 @@ export class EventBridgeService implements ServiceBackend {
         return this.putEvents(body?.Entries);
       case 'ListEventBuses':
         return { EventBuses: [...this.buses].map((Name) => ({ Name, Arn: arn.eventBus(this.options, Name) })) };
+      case 'DescribeEventBus': {
+        const name = busNameFromArn(body?.Name);
+        if (!this.buses.has(name)) throw notFound(`Event bus ${name} does not exist.`);
+        return { Name: name, Arn: arn.eventBus(this.options, name) };
+      }
+      case 'DescribeRule': {
+        const { rule } = this.rule(body?.Name, body?.EventBusName);
+        return {
+          Name: rule.name,
+          Arn: rule.arn,
+          EventPattern: JSON.stringify(rule.pattern),
+          State: rule.enabled ? 'ENABLED' : 'DISABLED',
+          EventBusName: rule.busName,
+          CreatedBy: this.options.accountId,
+        };
+      }
+      case 'ListTargetsByRule': {
+        const { rule } = this.rule(body?.Rule, body?.EventBusName);
+        return {
+          Targets: rule.targets.map((t) => ({
+            Id: t.id,
+            Arn: t.arn,
+            ...(t.input !== undefined ? { Input: t.input } : {}),
+            ...(t.inputPath !== undefined ? { InputPath: t.inputPath } : {}),
+            RetryPolicy: { MaximumRetryAttempts: t.retryPolicy.maximumRetryAttempts, MaximumEventAgeInSeconds: t.retryPolicy.maximumEventAgeInSeconds },
+            ...(t.deadLetterArn ? { DeadLetterConfig: { Arn: t.deadLetterArn } } : {}),
+          })),
+        };
+      }
+      case 'TestEventPattern':
+        return { Result: testEventPattern(body?.EventPattern, body?.Event) };
       case 'ListRules': {
         const bus = busNameFromArn(body?.EventBusName);
         return {
@@ -121,6 +154,14 @@ export class EventBridgeService implements ServiceBackend {
       default:
         throw notEmulated('EventBridge', operation);
     }
+  }
+
+  private rule(name: unknown, busName: unknown) {
+    if (typeof name !== 'string' || name === '') throw new AwsServiceError('ValidationException', "1 validation error detected: Value null at 'name' failed to satisfy constraint: Member must not be null");
+    const bus = busNameFromArn(busName);
+    const found = this.rules.find(({ rule }) => rule.name === name && rule.busName === bus);
+    if (!found) throw notFound(`Rule ${name} does not exist on EventBus ${bus}.`);
+    return found;
   }
 
   /** Resolves when every delivery started so far has finished (or gone to its dead-letter queue). */
@@ -207,10 +248,10 @@ export class EventBridgeService implements ServiceBackend {
         if (target.deadLetterArn) {
           this.counters.deadLettered += 1;
           this.options.deadLetter(target.deadLetterArn, JSON.stringify(event), {
-            ERROR_CODE: err.name,
-            ERROR_MESSAGE: err.message,
-            RULE_ARN: rule.arn,
-            TARGET_ARN: target.arn,
+            [DeadLetterAttribute.ErrorCode]: err.name,
+            [DeadLetterAttribute.ErrorMessage]: err.message,
+            [DeadLetterAttribute.RuleArn]: rule.arn,
+            [DeadLetterAttribute.TargetArn]: target.arn,
           });
         }
         return;
@@ -222,6 +263,27 @@ export class EventBridgeService implements ServiceBackend {
     this.inFlight.add(delivery);
     void delivery.finally(() => this.inFlight.delete(delivery));
   }
+}
+
+const notFound = (message: string) => new AwsServiceError('ResourceNotFoundException', message);
+
+/** The fields TestEventPattern requires of the event, as AWS documents them. */
+const TEST_EVENT_FIELDS = ['id', 'account', 'source', 'time', 'region', 'resources', 'detail-type'];
+
+/** TestEventPattern: the same validation PutRule applies to the pattern, then one match. */
+function testEventPattern(pattern: unknown, eventText: unknown): boolean {
+  if (typeof pattern !== 'string') throw new AwsServiceError('ValidationException', "1 validation error detected: Value null at 'eventPattern' failed to satisfy constraint: Member must not be null");
+  const matches = compilePattern(pattern);
+  let event: unknown;
+  try {
+    event = typeof eventText === 'string' ? JSON.parse(eventText) : undefined;
+  } catch {
+    event = undefined;
+  }
+  if (typeof event !== 'object' || event === null || Array.isArray(event) || TEST_EVENT_FIELDS.some((field) => !(field in event))) {
+    throw new AwsServiceError('ValidationException', `Parameter Event is not valid. The event must be JSON with the fields ${TEST_EVENT_FIELDS.join(', ')}.`);
+  }
+  return matches(event);
 }
 
 /** AWS's entry-size formula: Time counts 14 bytes, then UTF-8 bytes of Source, DetailType, Detail and each resource. */

@@ -49,6 +49,8 @@ export function requireString(value: unknown, missing: () => AwsServiceError): s
 
 /** One AWS service's operations, protocol-free: an operation name and its input in, the output out. */
 export interface ServiceBackend {
+  /** The operations it emulates: the edge answers every other one as not emulated, and lists these at `GET /`. */
+  readonly operations: readonly string[];
   handle(operation: string, input: any): Promise<unknown>;
 }
 

@@ -21,6 +21,8 @@ interface MessageAttributeValue {
  * the SDK verifies them.
  */
 export class SqsService implements ServiceBackend {
+  readonly operations = ['GetQueueUrl', 'ListQueues', 'SendMessage', 'ReceiveMessage', 'DeleteMessage', 'GetQueueAttributes', 'PurgeQueue'] as const;
+
   constructor(private readonly options: SqsServiceOptions) {}
 
   async handle(operation: string, body: any): Promise<unknown> {
@@ -46,7 +48,7 @@ export class SqsService implements ServiceBackend {
       }
       case 'SendMessage': {
         const queueUrl = required(body.QueueUrl, 'QueueUrl');
-        const messageBody = required(body.MessageBody, 'MessageBody');
+        const messageBody = allowedCharacters(required(body.MessageBody, 'MessageBody'), 'the message body');
         const attributes = stringAttributes(body.MessageAttributes);
         const message = queues.send(queueUrl, messageBody, attributes);
         return { MessageId: message.messageId, MD5OfMessageBody: md5(messageBody), ...attributesDigest(message) };
@@ -131,9 +133,19 @@ function stringAttributes(value: unknown): Record<string, string> {
       if (attribute?.DataType !== 'String' || typeof attribute.StringValue !== 'string') {
         throw sqsError('InvalidParameterValue', 'InvalidParameterValue', `Message attribute ${name}: only String attributes are supported locally.`);
       }
-      return [name, attribute.StringValue];
+      return [name, allowedCharacters(attribute.StringValue, `the message attribute ${name}`)];
     }),
   );
+}
+
+/** The characters SQS accepts in a message (those XML 1.0 allows); anything else is refused as SQS refuses it. */
+function allowedCharacters(text: string, where: string): string {
+  const bad = /[^\t\n\r\u0020-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/u.exec(text);
+  if (bad) {
+    const code = `#x${bad[0].codePointAt(0)!.toString(16).toUpperCase()}`;
+    throw sqsError('InvalidMessageContents', 'InvalidMessageContents', `Invalid binary character '${code}' was found in ${where}, the set of allowed characters is #x9 | #xA | #xD | [#x20-#xD7FF] | [#xE000-#xFFFD] | [#x10000-#x10FFFF].`);
+  }
+  return text;
 }
 
 const md5 = (text: string | Buffer) => createHash('md5').update(text).digest('hex');

@@ -57,6 +57,7 @@ const AWS_SDK_INTEGRATION = /^arn:aws:states:::aws-sdk:([a-z0-9]+):([A-Za-z0-9]+
 /** Step Functions on the local endpoint: the template's ASL run by aws-local-stepfunctions. */
 export class StepFunctionsService implements ServiceBackend {
   private readonly machines = new Map<string, { model: StateMachineModel; engine: StateMachine; createdAt: number; taskStates: Map<string, string>; retryStates: string[] }>();
+  readonly operations = ['StartExecution', 'StartSyncExecution', 'DescribeExecution', 'ListExecutions', 'GetExecutionHistory', 'ListStateMachines', 'DescribeStateMachine'] as const;
   readonly executions = new Map<string, Execution>();
   /** Every execution that ended since start, including forgotten ones, and their task retries. */
   readonly counters = { succeeded: 0, failed: 0, retries: 0 };

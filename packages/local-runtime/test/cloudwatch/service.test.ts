@@ -18,7 +18,7 @@ const at = (seconds: number) => new Date(t0.getTime() + seconds * 1000);
 const game = [{ Name: 'GameId', Value: 'space-hopper' }];
 
 beforeAll(async () => {
-  const server = createEdgeServer({ services: [{ targetPrefix: 'GraniteServiceVersion20100801', jsonVersion: '1.0', queryCompatible: true, backend: createCloudWatchService() }] });
+  const server = createEdgeServer({ services: [{ name: 'CloudWatch', targetPrefix: 'GraniteServiceVersion20100801', jsonVersion: '1.0', queryCompatible: true, backend: createCloudWatchService() }] });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   client = new CloudWatchClient({ endpoint: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, region: 'us-east-1', credentials: { accessKeyId: 'l', secretAccessKey: 'l' } });
   close = () => new Promise((resolve) => server.close(() => resolve()));

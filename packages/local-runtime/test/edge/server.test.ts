@@ -15,9 +15,11 @@ beforeAll(async () => {
     bodyTimeoutMs: 300,
     services: [
       {
+        name: 'Echo',
         targetPrefix: 'Echo',
         jsonVersion: '1.1',
         backend: {
+          operations: ['Hello', 'Boom', 'Refuse'],
           handle: async (operation: string, body: unknown) => {
             seen.push({ operation, body });
             if (operation === 'Boom') throw new Error('kaput');
@@ -57,6 +59,7 @@ describe('edge server', () => {
     ['missing target', undefined, '{}', 400, 'UnknownOperationException', /Missing X-Amz-Target/],
     ['service error', 'Echo.Refuse', '{}', 400, 'ValidationException', /nope/],
     ['crash inside a service', 'Echo.Boom', '{}', 500, 'InternalFailure', /kaput/],
+    ['an operation it does not emulate', 'Echo.Goodbye', '{}', 400, 'UnknownOperationException', /Echo operation Goodbye is not emulated by the local endpoint/],
   ])('answers %s with an AWS-shaped error', async (_name, target, body, status, type, message) => {
     const res = await post(target, body);
     expect(res.status).toBe(status);
@@ -68,6 +71,13 @@ describe('edge server', () => {
     const res = await post('Echo.Hello', Buffer.alloc(MAX_BODY_BYTES + 10, 'a'));
     expect(res.status).toBe(413);
     expect(res.json.__type).toBe('RequestEntityTooLarge');
+  });
+
+  it('lists what it emulates, per service, at GET /', async () => {
+    const res = await post(undefined, '', 'GET');
+    expect(res.status).toBe(200);
+    expect(res.json).toEqual({ emulated: [{ service: 'Echo', targetPrefix: 'Echo', operations: ['Hello', 'Boom', 'Refuse'] }] });
+    expect(seen.some(({ operation }) => operation === 'Goodbye')).toBe(false);
   });
 
   it('refuses non-POST requests', async () => {

@@ -28,7 +28,7 @@ let queueUrl: string;
 beforeAll(async () => {
   queues = new QueueStore([queueModel], { journalFile });
   let url = '';
-  const server = createEdgeServer({ services: [{ targetPrefix: 'AmazonSQS', jsonVersion: '1.0', queryCompatible: true, backend: new SqsService({ queues, accountId: '000000000000', endpointUrl: () => url }) }] });
+  const server = createEdgeServer({ services: [{ name: 'SQS', targetPrefix: 'AmazonSQS', jsonVersion: '1.0', queryCompatible: true, backend: new SqsService({ queues, accountId: '000000000000', endpointUrl: () => url }) }] });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   client = new SQSClient({ endpoint: url, region: 'us-east-1', credentials: { accessKeyId: 'l', secretAccessKey: 'l' } });

@@ -69,7 +69,7 @@ beforeAll(async () => {
       return { by: name, id: payload.id };
     },
   });
-  const server = createEdgeServer({ services: [{ targetPrefix: 'AWSStepFunctions', jsonVersion: '1.0', backend: service }] });
+  const server = createEdgeServer({ services: [{ name: 'Step Functions', targetPrefix: 'AWSStepFunctions', jsonVersion: '1.0', backend: service }] });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   client = new SFNClient({ endpoint, region: 'us-east-1', credentials: { accessKeyId: 'l', secretAccessKey: 'l' }, disableHostPrefix: true });
