@@ -1,6 +1,7 @@
 import { mkdirSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createConsole } from '@gamekeeper/console';
 import { type FaultOptions, type LocalRuntime, type RatePerFunction, startLocalRuntime } from '@gamekeeper/local-runtime';
 import { awsClients } from '../clients';
 import { progress } from '../progress';
@@ -14,6 +15,7 @@ export interface StartOptions {
   host: string;
   data?: string;
   sample: boolean;
+  console: boolean;
   faultSeed: number;
   lambdaErrors?: RatePerFunction;
   lambdaTimeouts?: RatePerFunction;
@@ -53,8 +55,11 @@ export async function runStart(options: StartOptions): Promise<void> {
     ...(options.data ? { dataDir: options.data } : {}),
     faults: faultsOf(options),
   });
+  const browserConsole = options.console ? createConsole(runtime) : undefined;
+  if (browserConsole) runtime.mount('/console', browserConsole);
   printBanner(runtime, options, Date.now() - startedAt);
   console.log(`  function logs:  ${functionLogFile}`);
+  if (browserConsole) console.log(`  console:        ${runtime.url}/console (in your browser)`);
 
   if (options.sample) {
     const events = readSessionFile(SAMPLE_SESSION_FILE);
@@ -73,6 +78,7 @@ export async function runStart(options: StartOptions): Promise<void> {
     process.once('SIGTERM', stop);
   });
   console.log('\nstopping...');
+  browserConsole?.close();
   await runtime.stop();
 }
 

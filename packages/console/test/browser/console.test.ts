@@ -1,0 +1,152 @@
+import { randomUUID } from 'node:crypto';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchBrowser } from '../helpers/browser';
+import { completionEntry, putEvents } from '../helpers/events';
+import { type ConsoleStack, startConsoleStack } from '../helpers/stack';
+
+/**
+ * The console in a real headless Chromium against the whole stack running in-process: the graph, a
+ * completion sent from the form, and hostile event data that must render as inert text.
+ */
+describe('the console in a browser', () => {
+  let stack: ConsoleStack;
+  let browser: Browser;
+  let page: Page;
+  const pageErrors: string[] = [];
+
+  beforeAll(async () => {
+    [stack, browser] = await Promise.all([startConsoleStack(), launchBrowser()]);
+    page = await browser.newPage({ viewport: { width: 1500, height: 1000 } });
+    page.on('pageerror', (error) => pageErrors.push(error.message));
+    page.on('dialog', (dialog) => void dialog.dismiss());
+  }, 180_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await stack?.stop();
+  });
+
+  it('shows the state machine: the Parallel with its three branches in order and the Choice with its conditions', async () => {
+    // Act
+    await page.goto(`${stack.consoleUrl}#/state-machines`);
+    const parallel = page.locator('svg.graph [data-state="Housekeeping"].kind-Parallel');
+    await parallel.waitFor();
+
+    // Assess
+    const branches = page.locator('svg.graph [data-node$="]"].kind-branch');
+    expect(await branches.count()).toBe(3);
+    const xs = await branches.evaluateAll((els) => els.map((el) => (el as unknown as { getBoundingClientRect(): { x: number } }).getBoundingClientRect().x));
+    expect([...xs].sort((a, b) => a - b)).toEqual(xs);
+    for (const state of ['GenerateReport', 'IsGameCompleted', 'UpdateCompletedLevel', 'UpdateCompletedGame', 'LogMetric', 'RecordDeadLetter', 'HousekeepingFailed']) {
+      await expect.poll(() => page.locator(`svg.graph [data-state="${state}"]`).count()).toBe(1);
+    }
+    expect(await page.locator('svg.graph [data-state="IsGameCompleted"]').getAttribute('class')).toContain('kind-Choice');
+    const labels = await page.locator('svg.graph .edge-label').allTextContents();
+    expect(labels).toContain(`$['detail-type'] == "GameBackend.GameCompleted"`);
+    expect(labels).toContain('Default');
+    expect(labels).toContain('Catch States.ALL');
+    expect(await page.locator('svg.graph .dead-letter[data-state="RecordDeadLetter"]').count()).toBe(1);
+    expect(await page.locator('pre.definition').textContent()).toContain('"StartAt": "Housekeeping"');
+
+    // Keyboard: a state is reachable with Tab and selected with Enter.
+    await page.locator('svg.graph [data-state="LogMetric"]').focus();
+    await page.keyboard.press('Enter');
+    await expect.poll(() => page.locator('.state-detail h2').textContent()).toBe('LogMetric');
+  });
+
+  it('sends a completion from the form: zod errors next to the fields, then the execution succeeds with each state’s input and output', async () => {
+    // Prepare: the form refuses a bad detail, with the error next to its field.
+    await page.goto(`${stack.consoleUrl}#/send`);
+    await page.locator('#f-playerId').fill('has spaces');
+    await page.locator('#f-score').fill('-5');
+    await page.locator('button[type=submit]').click();
+    await expect.poll(() => page.locator('[data-error-for="playerId"]').textContent()).toMatch(/letter or digit/);
+    expect(await page.locator('[data-error-for="score"]').textContent()).toMatch(/>=0|too small/i);
+    expect(await page.locator('[data-error-for="gameId"]').textContent()).not.toBe('');
+    expect(await page.locator('#f-playerId').getAttribute('aria-invalid')).toBe('true');
+    const before = stack.runtime.stepFunctions.executions.size;
+    expect(stack.runtime.stepFunctions.executions.size).toBe(before);
+
+    // Act: a valid game completion.
+    await page.locator('#f-detailType').selectOption('GameBackend.GameCompleted');
+    const eventId = await page.locator('#f-eventId').inputValue();
+    await page.locator('#f-playerId').fill('form-player');
+    await page.locator('#f-gameId').fill('form-game');
+    await page.locator('#f-score').fill('900');
+    await page.locator('#f-totalScore').fill('4000');
+    await page.locator('#f-levelsCompleted').fill('7');
+    await page.locator('#f-totalDurationMs').fill('600000');
+    await page.locator('button[type=submit]').click();
+
+    // Assess: the page jumps to its execution, which turns SUCCEEDED.
+    await expect.poll(() => page.url(), { timeout: 20_000 }).toMatch(/#\/execution\//);
+    await expect.poll(() => page.locator('.execution-header .badge').textContent(), { timeout: 20_000 }).toBe('SUCCEEDED');
+    expect(await page.locator('.execution-header').textContent()).toContain(eventId);
+    for (const state of ['GenerateReport', 'UpdateCompletedGame', 'LogMetric']) {
+      await expect.poll(() => page.locator(`svg.graph [data-state="${state}"]`).getAttribute('data-outcome')).toBe('succeeded');
+      await page.locator(`svg.graph [data-state="${state}"]`).click();
+      await expect.poll(() => page.locator('#state-title').textContent()).toContain(state);
+      expect(await page.locator('[data-field="state-input"]').textContent()).toContain(eventId);
+      expect(await page.locator('[data-field="state-output"]').textContent()).not.toBe('(none)');
+    }
+    expect(await page.locator('svg.graph [data-state="UpdateCompletedLevel"]').getAttribute('data-outcome')).toBe('not-run');
+    expect(await page.locator('svg.graph [data-state="RecordDeadLetter"]').getAttribute('data-outcome')).toBe('not-run');
+    expect(await page.locator('table.history tbody tr').count()).toBeGreaterThan(10);
+
+    // It is in the Executions list, filtered by its event id.
+    await page.goto(`${stack.consoleUrl}#/executions?eventId=${eventId}`);
+    const row = page.locator('table.executions tbody tr[data-execution]');
+    await expect.poll(() => row.count()).toBe(1);
+    expect(await row.getAttribute('data-status')).toBe('SUCCEEDED');
+    expect(await row.textContent()).toContain('form-player');
+
+    // And its table item is on the Tables page, found by key.
+    await page.goto(`${stack.consoleUrl}#/tables/CompletedGameTable`);
+    await page.locator('input[name=playerId]').fill('form-player');
+    await page.locator('input[name=gameId]').fill('form-game');
+    await page.getByRole('button', { name: 'Look up' }).click();
+    await expect.poll(() => page.locator('[data-field="lookup-item"]').textContent()).toContain('form-player');
+  }, 90_000);
+
+  it('renders a hostile detail as text: no element injected, no script run', async () => {
+    // Prepare: markup in every field the pages show (it fails validation, so it is dead-lettered too).
+    const hostile = '<img src=x onerror=window.__pwned=1>';
+    const script = '<script>window.__pwned=2</script>';
+    const eventId = randomUUID();
+    const result = await putEvents(stack.runtime.url, [completionEntry({ detail: { eventId, playerId: hostile, gameId: script, level: hostile, note: `${script}${hostile}` } })]);
+    expect(result.FailedEntryCount).toBe(0);
+    await stack.runtime.idle();
+
+    // Act + Assess, on every page that shows event data.
+    await page.goto(`${stack.consoleUrl}#/executions?player=${encodeURIComponent(hostile)}`);
+    const row = page.locator('table.executions tbody tr[data-execution]');
+    await expect.poll(() => row.count()).toBe(1);
+    expect(await row.textContent()).toContain(hostile);
+    await row.locator('a').click();
+    await expect.poll(() => page.locator('.execution-header .badge').textContent(), { timeout: 20_000 }).toBe('FAILED');
+    // The failing state in the failed colour with its error; the Parallel caught; the dead-letter path ran.
+    await expect.poll(() => page.locator('svg.graph [data-state="GenerateReport"]').getAttribute('data-outcome')).toBe('failed');
+    expect(await page.locator('svg.graph [data-state="Housekeeping"]').getAttribute('data-outcome')).toBe('caught');
+    expect(await page.locator('svg.graph [data-state="RecordDeadLetter"]').getAttribute('data-outcome')).toBe('succeeded');
+    await expect.poll(() => page.locator('[data-field="state-error"]').textContent()).toBe('InvalidGameEvent');
+    await expect.poll(() => page.locator('[data-field="state-input"]').textContent()).toContain(hostile);
+    expect(await page.locator('[data-field="state-input"]').textContent()).toContain(script);
+    await assertInert(page);
+
+    await page.goto(`${stack.consoleUrl}#/dead-letters`);
+    await expect.poll(() => page.locator('table.dead-letters tbody tr').count()).toBeGreaterThan(0);
+    expect(await page.locator('table.dead-letters').textContent()).toContain(hostile);
+    await assertInert(page);
+  }, 60_000);
+
+  it('raised no page errors', () => {
+    expect(pageErrors).toEqual([]);
+  });
+});
+
+async function assertInert(page: Page): Promise<void> {
+  expect(await page.locator('img').count()).toBe(0);
+  expect(await page.locator('main script').count()).toBe(0);
+  expect(await page.evaluate(() => (globalThis as { __pwned?: unknown }).__pwned)).toBeUndefined();
+}
