@@ -17,3 +17,5 @@ export type { FaultKind, FaultOptions, RatePerFunction } from './faults/faults';
 export { QueueStore } from './sqs/queues';
 export type { QueueMessage } from './sqs/queues';
 export { SqsService } from './sqs/service';
+export { LAMBDA_OPERATIONS, createLambdaApi } from './lambda/api';
+export { LogStore, createLogsService, logGroupsOf } from './logs';

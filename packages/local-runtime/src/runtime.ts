@@ -12,7 +12,9 @@ import { type RawHandler, createEdgeServer } from './edge/server';
 import { EventBridgeService } from './eventbridge/service';
 import { targetDispatch } from './eventbridge/target-dispatch';
 import { type FaultOptions, FaultInjector } from './faults/faults';
+import { LAMBDA_OPERATIONS, createLambdaApi } from './lambda/api';
 import { LocalFunctions } from './lambda/functions';
+import { LogStore, createLogsService, logGroupsOf } from './logs';
 import { QueueStore } from './sqs/queues';
 import { sqsQuery } from './sqs/query-shapes';
 import { SqsService } from './sqs/service';
@@ -106,6 +108,8 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
   // Each runtime its own bundles: another runtime on the same machine (a test, a second `start`) may be
   // bundling at the same moment.
   const bundleDir = options.dataDir ? join(options.dataDir, 'functions') : mkdtempSync(join(tmpdir(), 'gamekeeper-functions-'));
+  // CloudWatch Logs: every function's and state machine's log group, fed by the functions' output.
+  const logStore = new LogStore({ ...scope, groups: logGroupsOf(model), journalFile: onDisk('logs.ndjson') });
   const logSink = options.functionLogFile ? createWriteStream(options.functionLogFile, { flags: 'a' }) : undefined;
   const functions = await LocalFunctions.start({
     functions: model.functions,
@@ -116,6 +120,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     ...(options.maxConcurrencyPerFunction !== undefined ? { maxConcurrency: options.maxConcurrencyPerFunction } : {}),
     faults,
     ...(logSink ? { onOutput: (_name: string, text: string) => logSink.write(text) } : {}),
+    onLog: (log) => logStore.append(log.logGroupName, log.logStreamName, log.events),
   });
 
   const queues = new QueueStore(model.queues, { journalFile: onDisk('queues.ndjson') });
@@ -144,7 +149,10 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     { name: 'Step Functions', targetPrefix: 'AWSStepFunctions', jsonVersion: '1.0', backend: stepFunctions },
     { name: 'CloudWatch', targetPrefix: 'GraniteServiceVersion20100801', jsonVersion: '1.0', queryCompatible: true, query: cloudWatchQuery, backend: cloudWatch },
     { name: 'SQS', targetPrefix: 'AmazonSQS', jsonVersion: '1.0', queryCompatible: true, query: sqsQuery, backend: sqs },
+    { name: 'CloudWatch Logs', targetPrefix: 'Logs_20140328', jsonVersion: '1.1', backend: createLogsService(logStore) },
   ]);
+  // The Lambda API is REST: routed by its path, not by X-Amz-Target.
+  edge.mount('/2015-03-31/functions', createLambdaApi({ functions, ...scope }), { service: 'Lambda', operations: LAMBDA_OPERATIONS });
 
   // What an earlier run accepted but had not finished (it was killed) is delivered again now.
   eventBridge.resumeUnsettled();
@@ -194,6 +202,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
       eventBridge.close();
       queues.close();
       cloudWatch.close();
+      logStore.close();
       if (!options.dataDir) rmSync(bundleDir, { recursive: true, force: true });
     },
   };

@@ -33,8 +33,11 @@ export interface EdgeOptions {
 export interface EdgeServer extends Server {
   /** Adds services (a runtime listens first: its functions and queue URLs need the endpoint's address). */
   addServices(services: ServiceEndpoint[]): void;
-  /** Routes every request whose path starts with `pathPrefix` (e.g. `/console`) to `handler`. */
-  mount(pathPrefix: string, handler: RawHandler): void;
+  /**
+   * Routes every request whose path starts with `pathPrefix` (the Lambda REST API, a browser console) to
+   * `handler`; an AWS service served this way names its operations for the list at `GET /`.
+   */
+  mount(pathPrefix: string, handler: RawHandler, emulated?: { service: string; operations: readonly string[] }): void;
 }
 
 /**
@@ -45,7 +48,7 @@ export interface EdgeServer extends Server {
  */
 export function createEdgeServer(options: EdgeOptions): EdgeServer {
   const services = new Map(options.services.map((service) => [service.targetPrefix, service]));
-  const mounts: { prefix: string; handler: RawHandler }[] = [];
+  const mounts: { prefix: string; handler: RawHandler; emulated?: { service: string; operations: readonly string[] } }[] = [];
   const bodyTimeoutMs = options.bodyTimeoutMs ?? BODY_TIMEOUT_MS;
 
   const server = createServer((req, res) => {
@@ -56,7 +59,12 @@ export function createEdgeServer(options: EdgeOptions): EdgeServer {
     const target = String(req.headers['x-amz-target'] ?? '');
     if (!target && req.method === 'GET' && (path === '/' || path.startsWith('/?'))) {
       req.resume();
-      return sendJson(res, '1.1', 200, { emulated: [...services.values()].map(({ name, targetPrefix, backend }) => ({ service: name, targetPrefix, operations: backend.operations })) });
+      return sendJson(res, '1.1', 200, {
+        emulated: [
+          ...[...services.values()].map(({ name, targetPrefix, backend, query }) => ({ service: name, targetPrefix, ...(query ? { queryVersion: query.version } : {}), operations: backend.operations })),
+          ...mounts.flatMap(({ prefix, emulated }) => (emulated ? [{ service: emulated.service, path: prefix, operations: emulated.operations }] : [])),
+        ],
+      });
     }
     const dot = target.indexOf('.');
     const prefix = dot < 0 ? target : target.slice(0, dot);
@@ -87,8 +95,8 @@ export function createEdgeServer(options: EdgeOptions): EdgeServer {
   server.addServices = (added) => {
     for (const service of added) services.set(service.targetPrefix, service);
   };
-  server.mount = (pathPrefix, handler) => {
-    mounts.push({ prefix: pathPrefix.replace(/\/$/, ''), handler });
+  server.mount = (pathPrefix, handler, emulated) => {
+    mounts.push({ prefix: pathPrefix.replace(/\/$/, ''), handler, ...(emulated ? { emulated } : {}) });
   };
   return server;
 }

@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 
@@ -27,17 +27,104 @@ export interface FunctionPoolOptions {
   memoryMb: number;
   /** Most execution environments alive at once (Lambda's concurrency for this function). */
   maxConcurrency: number;
+  /** Where the function's logs go (`/aws/lambda/<name>` unless the template says otherwise): the environments' `context.logGroupName`. */
+  logGroupName?: string;
+  /** `Text` (the default) prefixes each console line with the time, request id and level, as the Node.js runtime does. */
+  logFormat?: 'Text' | 'JSON';
   /**
    * Receives the function's output (its structured logs), once per invocation and once at start-up,
    * with the request it belongs to. The runtime's own output when absent.
    */
   onOutput?: (text: string, requestId: string | undefined) => void;
+  /** Receives every batch of log events, as CloudWatch Logs would store them (see {@link FunctionLogBatch}). */
+  onLog?: (batch: FunctionLogBatch) => void;
+}
+
+/** One log event, as CloudWatch Logs stores it: when it was written and its text (with its line end). */
+export interface FunctionLogEvent {
+  timestamp: number;
+  message: string;
+}
+
+/**
+ * What one execution environment wrote, in one piece: an invocation's lines framed by Lambda's
+ * `START`, `END` and `REPORT` lines, or the output of its initialization (no request id).
+ */
+export interface FunctionLogBatch {
+  functionName: string;
+  /** The environment's log stream, named as on AWS: `YYYY/MM/DD/[$LATEST]<32 hex digits>`. */
+  logStreamName: string;
+  requestId?: string;
+  events: FunctionLogEvent[];
+}
+
+export interface InvokeOptions {
+  /** The invocation's request id (a new UUID when absent), e.g. the one the Invoke API already answered with. */
+  requestId?: string;
+  /** Receives this invocation's log batch (before the invocation settles), e.g. for `LogType: Tail`. */
+  onLog?: (batch: FunctionLogBatch) => void;
+}
+
+interface OutputChunk {
+  t: number;
+  text: string;
+}
+
+interface WorkerMessage {
+  ready?: boolean;
+  requestId?: string;
+  ok?: boolean;
+  result?: unknown;
+  error?: FunctionInvocationError;
+  logs?: OutputChunk[];
+  memoryMb?: number;
 }
 
 interface Environment {
   worker: Worker;
   busy: boolean;
-  pending?: { requestId: string; resolve(v: unknown): void; reject(e: unknown): void; timer: NodeJS.Timeout };
+  logStreamName: string;
+  /** Set until its first invocation reports it (`Init Duration` in the first REPORT line). */
+  initDurationMs?: number;
+  pending?: Pending;
+}
+
+/** The invocation an environment is running. */
+interface Pending {
+  requestId: string;
+  startedAt: number;
+  /** `performance.now()` at the start, for the REPORT line's duration. */
+  startedMark: number;
+  initDurationMs?: number;
+  onLog?: (batch: FunctionLogBatch) => void;
+  resolve(v: unknown): void;
+  reject(e: unknown): void;
+  timer: NodeJS.Timeout;
+}
+
+/** A log stream name as Lambda gives each execution environment. */
+export function logStreamNameFor(date: Date): string {
+  const day = date.toISOString().slice(0, 10).replace(/-/g, '/');
+  return `${day}/[$LATEST]${randomBytes(16).toString('hex')}`;
+}
+
+/**
+ * The function's writes as log events: each write that ends a line is one event (a console call, a
+ * logger's JSON line), partial writes join the next; anything left without a line end is the last event.
+ */
+export function toLogEvents(chunks: readonly OutputChunk[]): FunctionLogEvent[] {
+  const events: FunctionLogEvent[] = [];
+  let pending: FunctionLogEvent | undefined;
+  for (const { t, text } of chunks) {
+    if (!text) continue;
+    pending = pending ? { timestamp: pending.timestamp, message: pending.message + text } : { timestamp: t, message: text };
+    if (text.endsWith('\n')) {
+      events.push(pending);
+      pending = undefined;
+    }
+  }
+  if (pending) events.push(pending);
+  return events;
 }
 
 const workerFile = fileURLToPath(new URL('./worker.mjs', import.meta.url));
@@ -59,24 +146,27 @@ export class FunctionPool {
 
   constructor(private readonly options: FunctionPoolOptions) {}
 
-  async invoke(event: unknown): Promise<unknown> {
+  async invoke(event: unknown, options: InvokeOptions = {}): Promise<unknown> {
     const environment = await this.acquire();
     this.counters.invocations += 1;
-    const requestId = randomUUID();
+    const requestId = options.requestId ?? randomUUID();
     try {
       return await new Promise((resolve, reject) => {
+        const startedAt = Date.now();
+        const startedMark = performance.now();
+        const initDurationMs = environment.initDurationMs;
+        environment.initDurationMs = undefined;
         const timer = setTimeout(() => {
           // A timed-out environment is discarded, as Lambda does, so its half-done work cannot leak.
           this.counters.timeouts += 1;
           this.discard(environment);
-          reject(
-            new LambdaFunctionError({
-              errorType: 'Sandbox.Timedout',
-              errorMessage: `Task timed out after ${this.options.timeoutSeconds.toFixed(2)} seconds`,
-            }),
-          );
+          const message = `Task timed out after ${this.options.timeoutSeconds.toFixed(2)} seconds`;
+          const pending = environment.pending;
+          const line = { timestamp: Date.now(), message: `${new Date().toISOString()} ${requestId} ${message}\n` };
+          if (pending) this.emitInvocation(environment, pending, [line], { status: 'timeout' });
+          reject(new LambdaFunctionError({ errorType: 'Sandbox.Timedout', errorMessage: message }));
         }, this.options.timeoutSeconds * 1000);
-        environment.pending = { requestId, resolve, reject, timer };
+        environment.pending = { requestId, startedAt, startedMark, ...(initDurationMs !== undefined ? { initDurationMs } : {}), ...(options.onLog ? { onLog: options.onLog } : {}), resolve, reject, timer };
         environment.worker.postMessage({ requestId, event });
       });
     } finally {
@@ -125,24 +215,57 @@ export class FunctionPool {
 
   private spawn(): { environment: Environment; ready: Promise<void> } {
     const { functionName, functionArn, handlerFile, environment: env, timeoutSeconds, memoryMb } = this.options;
+    const spawnedAt = Date.now();
+    const spawnedMark = performance.now();
+    const logStreamName = logStreamNameFor(new Date(spawnedAt));
+    const logGroupName = this.options.logGroupName ?? `/aws/lambda/${functionName}`;
     const worker = new Worker(workerFile, {
-      env: { ...env, AWS_LAMBDA_FUNCTION_NAME: functionName, LOCAL_FUNCTION_ARN: functionArn },
-      workerData: { handlerFile, functionName, memoryMb, timeoutMs: timeoutSeconds * 1000, exportName: this.options.exportName ?? 'handler' },
+      env: {
+        ...env,
+        AWS_LAMBDA_FUNCTION_NAME: functionName,
+        AWS_LAMBDA_FUNCTION_VERSION: '$LATEST',
+        AWS_LAMBDA_FUNCTION_MEMORY_SIZE: String(memoryMb),
+        AWS_LAMBDA_LOG_GROUP_NAME: logGroupName,
+        AWS_LAMBDA_LOG_STREAM_NAME: logStreamName,
+        LOCAL_FUNCTION_ARN: functionArn,
+      },
+      workerData: {
+        handlerFile,
+        functionName,
+        memoryMb,
+        timeoutMs: timeoutSeconds * 1000,
+        exportName: this.options.exportName ?? 'handler',
+        logGroupName,
+        logStreamName,
+        logFormat: this.options.logFormat ?? 'Text',
+      },
       resourceLimits: { maxOldGenerationSizeMb: Math.max(64, memoryMb) },
       execArgv: ['--enable-source-maps'],
     });
-    const environment: Environment = { worker, busy: true };
+    const environment: Environment = { worker, busy: true, logStreamName };
     const ready = new Promise<void>((resolve, reject) => {
       worker.once('error', reject);
-      worker.once('message', (message: { ready?: boolean }) => (message.ready ? resolve() : undefined));
+      worker.once('message', (message: WorkerMessage) => {
+        if (!message.ready) return;
+        environment.initDurationMs = performance.now() - spawnedMark;
+        resolve();
+      });
     });
     // Like CloudWatch Logs: each function's output collected apart from the runtime's own.
     const onOutput = this.options.onOutput ?? ((text: string) => process.stdout.write(text));
-    worker.on('message', (message: { requestId?: string; ok?: boolean; result?: unknown; error?: FunctionInvocationError; logs?: string }) => {
-      if (message.logs) onOutput(message.logs, message.requestId);
+    worker.on('message', (message: WorkerMessage) => {
+      const chunks = message.logs ?? [];
+      if (chunks.length > 0) onOutput(chunks.map((c) => c.text).join(''), message.requestId);
+      if (message.ready) {
+        // What the module printed while it loaded (INIT), before any request.
+        const events = toLogEvents(chunks);
+        if (events.length > 0) this.options.onLog?.({ functionName, logStreamName, events });
+        return;
+      }
       const pending = environment.pending;
       if (!pending || message.requestId !== pending.requestId) return;
       clearTimeout(pending.timer);
+      this.emitInvocation(environment, pending, toLogEvents(chunks), message.memoryMb !== undefined ? { memoryUsedMb: message.memoryMb } : {});
       if (message.ok) pending.resolve(message.result);
       else pending.reject(new LambdaFunctionError(message.error!));
     });
@@ -151,9 +274,45 @@ export class FunctionPool {
       this.discard(environment);
       if (pending) {
         clearTimeout(pending.timer);
+        const line = `${new Date().toISOString()} ${pending.requestId} Error: Runtime exited with error: ${error.message}\n`;
+        this.emitInvocation(environment, pending, [{ timestamp: Date.now(), message: line }], { status: 'error' });
         pending.reject(new LambdaFunctionError({ errorType: 'Runtime.ExitError', errorMessage: error.message }));
       }
     });
     return { environment, ready };
+  }
+
+  /** One invocation's log batch, framed as Lambda frames it: START, the function's lines, END, REPORT. */
+  private emitInvocation(
+    environment: Environment,
+    { requestId, startedAt, startedMark, initDurationMs, onLog }: Pending,
+    lines: FunctionLogEvent[],
+    { memoryUsedMb, status }: { memoryUsedMb?: number; status?: 'timeout' | 'error' },
+  ): void {
+    if (!this.options.onLog && !onLog) return;
+    const endedAt = Date.now();
+    const durationMs = Math.max(0, performance.now() - startedMark);
+    const report = [
+      `REPORT RequestId: ${requestId}`,
+      `Duration: ${durationMs.toFixed(2)} ms`,
+      `Billed Duration: ${Math.max(1, Math.ceil(durationMs))} ms`,
+      `Memory Size: ${this.options.memoryMb} MB`,
+      `Max Memory Used: ${memoryUsedMb ?? this.options.memoryMb} MB`,
+      ...(initDurationMs !== undefined ? [`Init Duration: ${initDurationMs.toFixed(2)} ms`] : []),
+      ...(status ? [`Status: ${status}`] : []),
+    ];
+    const batch: FunctionLogBatch = {
+      functionName: this.options.functionName,
+      logStreamName: environment.logStreamName,
+      requestId,
+      events: [
+        { timestamp: startedAt, message: `START RequestId: ${requestId} Version: $LATEST\n` },
+        ...lines,
+        { timestamp: endedAt, message: `END RequestId: ${requestId}\n` },
+        { timestamp: endedAt, message: `${report.join('\t')}\t\n` },
+      ],
+    };
+    this.options.onLog?.(batch);
+    onLog?.(batch);
   }
 }

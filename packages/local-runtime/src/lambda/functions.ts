@@ -4,7 +4,7 @@ import { AwsServiceError } from '../protocol/aws-error';
 import type { FunctionModel } from '../template/model';
 import { functionNameFromArn } from '../arn';
 import { bundleHandler } from './bundle';
-import { FunctionPool, LambdaFunctionError } from './function-pool';
+import { type FunctionLogBatch, FunctionPool, LambdaFunctionError } from './function-pool';
 
 export interface LocalFunctionsOptions {
   functions: FunctionModel[];
@@ -18,6 +18,31 @@ export interface LocalFunctionsOptions {
   maxConcurrency?: number;
   faults: FaultInjector;
   onOutput?: (functionName: string, text: string) => void;
+  /**
+   * The code file of a function, or undefined when it has none to run. Default: its service package
+   * bundled as the CDK bundles it (tests hand in plain handler files).
+   */
+  handlerFileOf?: (model: FunctionModel) => Promise<string | undefined>;
+  /** Every log batch of every function, with the log group it belongs to (what CloudWatch Logs stores). */
+  onLog?: (log: FunctionLog) => void;
+}
+
+/** A function's log batch and the log group it goes to. */
+export interface FunctionLog extends FunctionLogBatch {
+  logGroupName: string;
+}
+
+/** A function the runtime runs: its template model and the bundle that is its code. */
+export interface LocalFunction {
+  model: FunctionModel;
+  codeFile: string;
+}
+
+export interface LocalInvokeOptions {
+  /** The invocation's request id (a new UUID when absent). */
+  requestId?: string;
+  /** Receives this invocation's log (START to REPORT) before the invocation settles. */
+  onLog?: (log: FunctionLog) => void;
 }
 
 /**
@@ -27,16 +52,18 @@ export interface LocalFunctionsOptions {
  */
 export class LocalFunctions {
   private constructor(
-    private readonly pools: Map<string, { model: FunctionModel; pool: FunctionPool }>,
+    private readonly pools: Map<string, { model: FunctionModel; pool: FunctionPool; codeFile: string }>,
     private readonly faults: FaultInjector,
   ) {}
 
   static async start(options: LocalFunctionsOptions): Promise<LocalFunctions> {
-    const pools = new Map<string, { model: FunctionModel; pool: FunctionPool }>();
+    const pools = new Map<string, { model: FunctionModel; pool: FunctionPool; codeFile: string }>();
     // One at a time: esbuild is already parallel inside, and four builds at once only contend.
+    const handlerFileOf =
+      options.handlerFileOf ?? (async (model: FunctionModel) => (model.servicePackage ? bundleHandler(model.servicePackage, options.bundleDir, options.resolveFunctionsFrom) : undefined));
     for (const model of options.functions) {
-      if (!model.servicePackage) continue;
-      const handlerFile = await bundleHandler(model.servicePackage, options.bundleDir, options.resolveFunctionsFrom);
+      const handlerFile = await handlerFileOf(model);
+      if (!handlerFile) continue;
       const pool = new FunctionPool({
         functionName: model.name,
         functionArn: model.arn,
@@ -45,21 +72,28 @@ export class LocalFunctions {
         timeoutSeconds: model.timeoutSeconds,
         memoryMb: model.memoryMb,
         maxConcurrency: options.maxConcurrency ?? Math.max(2, availableParallelism()),
+        logGroupName: model.logGroupName,
+        logFormat: model.logFormat,
         ...(options.onOutput ? { onOutput: (text: string) => options.onOutput!(model.name, text) } : {}),
+        ...(options.onLog ? { onLog: (batch: FunctionLogBatch) => options.onLog!({ ...batch, logGroupName: model.logGroupName }) } : {}),
       });
-      pools.set(model.name, { model, pool });
+      pools.set(model.name, { model, pool, codeFile: handlerFile });
     }
     return new LocalFunctions(pools, options.faults);
   }
 
   /** Runs the function once; throws {@link LambdaFunctionError} (named by its errorType) when it fails. */
-  async invoke(nameOrArn: string, payload: unknown): Promise<unknown> {
+  async invoke(nameOrArn: string, payload: unknown, options: LocalInvokeOptions = {}): Promise<unknown> {
     const found = this.pools.get(functionNameFromArn(nameOrArn));
     if (!found) throw new AwsServiceError('ResourceNotFoundException', `Function not found: ${nameOrArn}`, { status: 404 });
     const { model, pool } = found;
     const fault = this.faults.lambdaFault(model, payload);
     if (fault === 'error') throw new LambdaFunctionError({ errorType: 'Lambda.ServiceException', errorMessage: 'Injected fault: the Lambda service could not run the function' });
-    const result = await pool.invoke(payload);
+    const { onLog, requestId } = options;
+    const result = await pool.invoke(payload, {
+      ...(requestId ? { requestId } : {}),
+      ...(onLog ? { onLog: (batch: FunctionLogBatch) => onLog({ ...batch, logGroupName: model.logGroupName }) } : {}),
+    });
     if (fault === 'timeout') {
       throw new LambdaFunctionError({
         errorType: 'Sandbox.Timedout',
@@ -67,6 +101,17 @@ export class LocalFunctions {
       });
     }
     return result;
+  }
+
+  /** The functions the runtime runs (the template's functions that have code), in template order. */
+  list(): LocalFunction[] {
+    return [...this.pools.values()].map(({ model, codeFile }) => ({ model, codeFile }));
+  }
+
+  /** A function by name or ARN (`...:function:name`), or undefined when the runtime does not run it. */
+  find(nameOrArn: string): LocalFunction | undefined {
+    const found = this.pools.get(functionNameFromArn(nameOrArn));
+    return found ? { model: found.model, codeFile: found.codeFile } : undefined;
   }
 
   /** Invocations that really ran out of time (not injected), by function. */

@@ -34,6 +34,8 @@ export interface StateMachineModel {
   type: 'STANDARD' | 'EXPRESS';
   definition: Record<string, unknown>;
   roleArn?: string;
+  /** The log group its `LoggingConfiguration` sends execution logs to, when the template gives one. */
+  logGroupName?: string;
 }
 export interface FunctionModel {
   logicalId: string;
@@ -44,6 +46,25 @@ export interface FunctionModel {
   memoryMb: number;
   /** The workspace package whose `./handler` export is the function's code (infra puts it in Metadata). */
   servicePackage?: string;
+  /** Where its logs go: `LoggingConfig.LogGroup` when the template sets it, else `/aws/lambda/<name>` as on AWS. */
+  logGroupName: string;
+  /** `LoggingConfig.LogFormat`: `Text` (AWS's default) or `JSON`. */
+  logFormat: 'Text' | 'JSON';
+  runtime?: string;
+  handler?: string;
+  description?: string;
+  roleArn?: string;
+  /** `x86_64` unless the template says otherwise. */
+  architectures: string[];
+  tracingMode?: string;
+  ephemeralStorageMb: number;
+  tags: Record<string, string>;
+}
+export interface LogGroupModel {
+  name: string;
+  /** Without the `:*` suffix CloudFormation's `Arn` attribute carries. */
+  arn: string;
+  retentionInDays?: number;
 }
 export interface TableModel {
   name: string;
@@ -64,6 +85,8 @@ export interface StackModel {
   functions: FunctionModel[];
   tables: TableModel[];
   queues: QueueModel[];
+  /** The template's `AWS::Logs::LogGroup` resources. */
+  logGroups: LogGroupModel[];
 }
 
 /** CDK appends an 8-character hash to logical ids; locally the readable part is the physical name. */
@@ -174,7 +197,15 @@ export function loadStackModel(template: CfnTemplate, options: { region?: string
     stateMachines: ofType('AWS::StepFunctions::StateMachine').map((id) => {
       const p = props(id);
       const definition = p.DefinitionString !== undefined ? JSON.parse(String(p.DefinitionString)) : p.Definition;
-      return { name: nameOf(id), arn: arnOf(id), type: p.StateMachineType ?? 'STANDARD', definition, roleArn: p.RoleArn };
+      const logGroupArn = (p.LoggingConfiguration?.Destinations as Record<string, any>[] | undefined)?.find((d) => d.CloudWatchLogsLogGroup)?.CloudWatchLogsLogGroup?.LogGroupArn;
+      return {
+        name: nameOf(id),
+        arn: arnOf(id),
+        type: p.StateMachineType ?? 'STANDARD',
+        definition,
+        roleArn: p.RoleArn,
+        ...(typeof logGroupArn === 'string' ? { logGroupName: logGroupNameFromArn(logGroupArn) } : {}),
+      };
     }),
     functions: ofType('AWS::Lambda::Function').map((id) => {
       const p = props(id);
@@ -187,6 +218,16 @@ export function loadStackModel(template: CfnTemplate, options: { region?: string
         timeoutSeconds: Number(p.Timeout ?? 3),
         memoryMb: Number(p.MemorySize ?? 128),
         ...(typeof servicePackage === 'string' ? { servicePackage } : {}),
+        logGroupName: typeof p.LoggingConfig?.LogGroup === 'string' ? logGroupNameFromArn(p.LoggingConfig.LogGroup) : `/aws/lambda/${nameOf(id)}`,
+        logFormat: p.LoggingConfig?.LogFormat === 'JSON' ? 'JSON' : 'Text',
+        ...(p.Runtime !== undefined ? { runtime: String(p.Runtime) } : {}),
+        ...(p.Handler !== undefined ? { handler: String(p.Handler) } : {}),
+        ...(p.Description !== undefined ? { description: String(p.Description) } : {}),
+        ...(p.Role !== undefined ? { roleArn: String(p.Role) } : {}),
+        architectures: Array.isArray(p.Architectures) && p.Architectures.length > 0 ? p.Architectures.map(String) : ['x86_64'],
+        ...(p.TracingConfig?.Mode !== undefined ? { tracingMode: String(p.TracingConfig.Mode) } : {}),
+        ephemeralStorageMb: Number(p.EphemeralStorage?.Size ?? 512),
+        tags: Object.fromEntries(((p.Tags ?? []) as { Key: string; Value: unknown }[]).map((t) => [String(t.Key), String(t.Value)])),
       };
     }),
     tables: ofType('AWS::DynamoDB::Table').map((id) => {
@@ -194,5 +235,16 @@ export function loadStackModel(template: CfnTemplate, options: { region?: string
       return { name: nameOf(id), arn: arnOf(id), keySchema: p.KeySchema, attributeDefinitions: p.AttributeDefinitions };
     }),
     queues: ofType('AWS::SQS::Queue').map((id) => ({ name: nameOf(id), arn: arnOf(id) })),
+    logGroups: ofType('AWS::Logs::LogGroup').map((id) => {
+      const retention = props(id).RetentionInDays;
+      return { name: nameOf(id), arn: arnOf(id), ...(retention !== undefined ? { retentionInDays: Number(retention) } : {}) };
+    }),
   };
+}
+
+/** A log group's name from its name or ARN (`arn:aws:logs:...:log-group:NAME` with or without `:*`). */
+export function logGroupNameFromArn(value: string): string {
+  const marker = ':log-group:';
+  const at = value.startsWith('arn:') ? value.indexOf(marker) : -1;
+  return at < 0 ? value : value.slice(at + marker.length).replace(/:\*$/, '');
 }

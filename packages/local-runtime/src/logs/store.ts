@@ -1,0 +1,190 @@
+import { Journal } from '../shared/journal';
+
+/** One log event as CloudWatch Logs keeps it. `seq` orders ingestion within the group (tokens and event ids). */
+export interface StoredLogEvent {
+  seq: number;
+  timestamp: number;
+  ingestionTime: number;
+  message: string;
+  stream: StoredLogStream;
+}
+
+export interface StoredLogStream {
+  name: string;
+  creationTime: number;
+  firstEventTimestamp?: number;
+  lastEventTimestamp?: number;
+  lastIngestionTime?: number;
+  /** The stream's retained events, oldest first (ingestion order is time order within one environment). */
+  events: StoredLogEvent[];
+}
+
+export interface StoredLogGroup {
+  name: string;
+  arn: string;
+  creationTime: number;
+  retentionInDays?: number;
+  streams: Map<string, StoredLogStream>;
+  /** Every retained event of the group, in ingestion order. */
+  events: StoredLogEvent[];
+  storedBytes: number;
+  nextSeq: number;
+}
+
+export interface LogGroupDefinition {
+  name: string;
+  retentionInDays?: number;
+}
+
+export interface LogStoreOptions {
+  region: string;
+  accountId: string;
+  /** The groups that exist from the start (the template's and the functions'). */
+  groups: LogGroupDefinition[];
+  /** Newest events kept per group (default 10,000): older ones are dropped, so memory stays flat. */
+  maxEventsPerGroup?: number;
+  /** Newest bytes of messages kept per group (default 16 MB). */
+  maxBytesPerGroup?: number;
+  /** Streams kept per group (default 1,000): the oldest streams without events left are dropped first. */
+  maxStreamsPerGroup?: number;
+  /** With the data-folder option, every event is on disk (newline-delimited JSON) before it is visible. */
+  journalFile?: string;
+  now?: () => number;
+}
+
+/** AWS's largest event: 256 KB including 26 bytes of overhead. Longer messages are cut, as the Lambda agent cuts them. */
+export const MAX_EVENT_BYTES = 256 * 1024 - 26;
+
+/** A journal record: events appended to one stream (timestamps, ingestion times, messages). */
+interface JournalRecord {
+  g: string;
+  s: string;
+  c: number;
+  e: Array<[number, number, string]>;
+}
+
+/**
+ * The local CloudWatch Logs data: log groups, their streams and events, bounded in memory (the newest
+ * events per group), and journaled to the data folder when there is one.
+ */
+export class LogStore {
+  private readonly groups = new Map<string, StoredLogGroup>();
+  private readonly journal: Journal<JournalRecord>;
+  private readonly maxEvents: number;
+  private readonly maxBytes: number;
+  private readonly maxStreams: number;
+  private readonly now: () => number;
+  private journaledEvents = 0;
+
+  constructor(private readonly options: LogStoreOptions) {
+    this.maxEvents = options.maxEventsPerGroup ?? 10_000;
+    this.maxBytes = options.maxBytesPerGroup ?? 16 * 1024 * 1024;
+    this.maxStreams = options.maxStreamsPerGroup ?? 1_000;
+    this.now = options.now ?? Date.now;
+    for (const group of options.groups) this.ensureGroup(group.name, group.retentionInDays);
+    this.journal = new Journal<JournalRecord>(options.journalFile);
+    const records = this.journal.load();
+    for (const record of records) {
+      this.store(record.g, record.s, record.c, record.e.map(([timestamp, ingestionTime, message]) => ({ timestamp, ingestionTime, message })));
+      this.journaledEvents += record.e.length;
+    }
+    // What was dropped from memory need not stay on disk either.
+    if (records.length > 0) this.compact();
+  }
+
+  group(name: string): StoredLogGroup | undefined {
+    return this.groups.get(name);
+  }
+
+  /** Every group, sorted by name (as DescribeLogGroups lists them). */
+  listGroups(): StoredLogGroup[] {
+    return [...this.groups.values()].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  }
+
+  arnOf(group: StoredLogGroup): string {
+    return `arn:aws:logs:${this.options.region}:${this.options.accountId}:log-group:${group.name}`;
+  }
+
+  /** Appends events to a stream (created on first use, as Lambda creates an environment's stream). */
+  append(groupName: string, streamName: string, events: ReadonlyArray<{ timestamp: number; message: string }>): void {
+    if (events.length === 0) return;
+    const ingestionTime = this.now();
+    const cut = events.map((e) => ({ timestamp: e.timestamp, ingestionTime, message: truncate(e.message) }));
+    const creationTime = this.groups.get(groupName)?.streams.get(streamName)?.creationTime ?? cut.reduce((first, e) => Math.min(first, e.timestamp), ingestionTime);
+    this.journal.append({ g: groupName, s: streamName, c: creationTime, e: cut.map((e) => [e.timestamp, e.ingestionTime, e.message]) });
+    this.journaledEvents += cut.length;
+    this.store(groupName, streamName, creationTime, cut);
+    const retained = [...this.groups.values()].reduce((n, g) => n + g.events.length, 0);
+    if (this.journaledEvents > Math.max(2 * retained, 10_000)) this.compact();
+  }
+
+  close(): void {
+    this.journal.close();
+  }
+
+  private ensureGroup(name: string, retentionInDays?: number, creationTime = this.now()): StoredLogGroup {
+    let group = this.groups.get(name);
+    if (!group) {
+      group = { name, arn: '', creationTime, streams: new Map(), events: [], storedBytes: 0, nextSeq: 1 };
+      group.arn = this.arnOf(group);
+      if (retentionInDays !== undefined) group.retentionInDays = retentionInDays;
+      this.groups.set(name, group);
+    }
+    return group;
+  }
+
+  private store(groupName: string, streamName: string, creationTime: number, events: Array<{ timestamp: number; ingestionTime: number; message: string }>): void {
+    const group = this.ensureGroup(groupName, undefined, creationTime);
+    let stream = group.streams.get(streamName);
+    if (!stream) {
+      stream = { name: streamName, creationTime, events: [] };
+      group.streams.set(streamName, stream);
+    }
+    for (const e of events) {
+      const event: StoredLogEvent = { seq: group.nextSeq++, timestamp: e.timestamp, ingestionTime: e.ingestionTime, message: e.message, stream };
+      stream.events.push(event);
+      group.events.push(event);
+      group.storedBytes += Buffer.byteLength(e.message);
+      stream.firstEventTimestamp = Math.min(stream.firstEventTimestamp ?? e.timestamp, e.timestamp);
+      stream.lastEventTimestamp = Math.max(stream.lastEventTimestamp ?? e.timestamp, e.timestamp);
+      stream.lastIngestionTime = e.ingestionTime;
+    }
+    this.evict(group);
+  }
+
+  /** Drops the group's oldest events beyond its bounds, then its oldest empty streams beyond theirs. */
+  private evict(group: StoredLogGroup): void {
+    let drop = 0;
+    let bytes = group.storedBytes;
+    while (drop < group.events.length && (group.events.length - drop > this.maxEvents || bytes > this.maxBytes)) {
+      bytes -= Buffer.byteLength(group.events[drop]!.message);
+      drop += 1;
+    }
+    if (drop > 0) {
+      for (const event of group.events.splice(0, drop)) event.stream.events.shift();
+      group.storedBytes = bytes;
+    }
+    if (group.streams.size > this.maxStreams) {
+      const empty = [...group.streams.values()].filter((s) => s.events.length === 0).sort((a, b) => (a.lastIngestionTime ?? 0) - (b.lastIngestionTime ?? 0));
+      for (const stream of empty.slice(0, group.streams.size - this.maxStreams)) group.streams.delete(stream.name);
+    }
+  }
+
+  private compact(): void {
+    const records: JournalRecord[] = [];
+    for (const group of this.groups.values()) {
+      for (const stream of group.streams.values()) {
+        if (stream.events.length === 0) continue;
+        records.push({ g: group.name, s: stream.name, c: stream.creationTime, e: stream.events.map((e) => [e.timestamp, e.ingestionTime, e.message]) });
+      }
+    }
+    this.journal.compact(records);
+    this.journaledEvents = records.reduce((n, r) => n + r.e.length, 0);
+  }
+}
+
+function truncate(message: string): string {
+  if (message.length * 3 <= MAX_EVENT_BYTES) return message;
+  const bytes = Buffer.from(message);
+  return bytes.length <= MAX_EVENT_BYTES ? message : bytes.subarray(0, MAX_EVENT_BYTES).toString('utf8');
+}
