@@ -127,6 +127,7 @@ export function toLogEvents(chunks: readonly OutputChunk[]): FunctionLogEvent[] 
   return events;
 }
 
+const YOUNG_GENERATION_MB = 8;
 const workerFile = fileURLToPath(new URL('./worker.mjs', import.meta.url));
 
 /**
@@ -239,7 +240,10 @@ export class FunctionPool {
         logStreamName,
         logFormat: this.options.logFormat ?? 'Text',
       },
-      resourceLimits: { maxOldGenerationSizeMb: Math.max(64, memoryMb) },
+      // The function's memory bounds the old generation, as Lambda's memory setting does. A small young
+      // generation keeps each environment's footprint down (V8's default lets it grow to ~48 MB per
+      // isolate, and a runtime has one isolate per environment); short-lived objects still die young.
+      resourceLimits: { maxOldGenerationSizeMb: Math.max(64, memoryMb), maxYoungGenerationSizeMb: YOUNG_GENERATION_MB },
       execArgv: ['--enable-source-maps'],
     });
     const environment: Environment = { worker, busy: true, logStreamName };
