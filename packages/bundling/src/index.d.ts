@@ -8,4 +8,5 @@ export declare const FUNCTION_BUNDLING: Readonly<{
   mainFields: readonly string[];
   banner: string;
 }>;
-export declare function bundleFunction(options: { entry: string; outfile: string; logLevel?: 'error' | 'info' | 'warning' | 'silent' }): Promise<string>;
+/** Bundles one handler; answers the bundle's path and the absolute paths of every source file in it. */
+export declare function bundleFunction(options: { entry: string; outfile: string; logLevel?: 'error' | 'info' | 'warning' | 'silent' }): Promise<{ outfile: string; inputs: string[] }>;

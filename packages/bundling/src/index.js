@@ -1,7 +1,7 @@
 // Plain JavaScript (typed by index.d.ts) so the repository's .mjs build script, the CDK app and the local
 // runtime can all import it without a TypeScript loader.
 import { mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import { build } from 'esbuild';
 
 /** Template metadata on each `AWS::Lambda::Function`: the workspace package whose `./handler` is its code. */
@@ -31,7 +31,7 @@ export const FUNCTION_BUNDLING = Object.freeze({
  */
 export async function bundleFunction({ entry, outfile, logLevel = 'error' }) {
   mkdirSync(dirname(outfile), { recursive: true });
-  await build({
+  const { metafile } = await build({
     entryPoints: [entry],
     outfile,
     bundle: true,
@@ -43,6 +43,9 @@ export async function bundleFunction({ entry, outfile, logLevel = 'error' }) {
     mainFields: [...FUNCTION_BUNDLING.mainFields],
     banner: { js: FUNCTION_BUNDLING.banner },
     logLevel,
+    metafile: true,
   });
-  return outfile;
+  // What went into the bundle, so a watcher knows which functions a saved file belongs to.
+  const inputs = Object.keys(metafile.inputs).map((input) => resolve(input));
+  return { outfile, inputs };
 }

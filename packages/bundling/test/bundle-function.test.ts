@@ -10,7 +10,8 @@ describe('bundleFunction', () => {
     const dir = mkdtempSync(join(tmpdir(), 'bundling-'));
     const entry = join(dir, 'handler.ts');
     writeFileSync(entry, "import { createHash } from 'node:crypto';\nexport const handler = async (event: { text: string }) => ({ digest: createHash('sha256').update(event.text).digest('hex'), hasRequire: typeof require });\n");
-    const outfile = await bundleFunction({ entry, outfile: join(dir, 'out', 'handler.mjs') });
+    const { outfile, inputs } = await bundleFunction({ entry, outfile: join(dir, 'out', 'handler.mjs') });
+    expect(inputs).toEqual([entry]);
 
     const code = readFileSync(outfile, 'utf8');
     expect(code.startsWith(FUNCTION_BUNDLING.banner)).toBe(true);

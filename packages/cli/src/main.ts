@@ -45,6 +45,7 @@ export function buildProgram(): Command {
     .option('-d, --data <dir>', 'keep everything in this folder: tables, dead letters, metrics, undelivered events (survives restarts, even kill -9)')
     .option('--no-sample', 'do not play the bundled sample session')
     .option('--no-console', 'do not serve the browser console at /console')
+    .option('--no-watch', 'do not follow the workspace (by default a saved handler is live for the next event)')
     .option('--fault-seed <n>', 'seed of the injected faults (same seed, same faults)', integer('fault-seed'), 1)
     .option('--lambda-errors <rate>', 'inject Lambda service errors: a rate (0.1) or per function (metric=0.5,*=0.1)', rates('lambda-errors'))
     .option('--lambda-timeouts <rate>', 'inject Lambda timeouts after the work ran: a rate or per function', rates('lambda-timeouts'))

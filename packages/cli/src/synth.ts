@@ -8,7 +8,8 @@ import type { CfnTemplate } from '@gamekeeper/local-runtime';
 
 const require = createRequire(import.meta.url);
 const appDir = dirname(require.resolve('@gamekeeper/infra/package.json'));
-const repoRoot = join(appDir, '..');
+/** The repository root (the workspace): where `pnpm-lock.yaml` is. */
+export const repoRoot = join(appDir, '..');
 const cacheDir = join(repoRoot, 'node_modules', '.cache', 'gamekeeper');
 const synthesizeScript = fileURLToPath(new URL('./synthesize-template.ts', import.meta.url));
 

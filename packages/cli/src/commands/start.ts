@@ -8,7 +8,8 @@ import { progress } from '../progress';
 import { publishAll } from '../publish';
 import { SAMPLE_SESSION_FILE } from '../sample';
 import { readSessionFile } from '../session';
-import { loadGamekeeperStack } from '../synth';
+import { loadGamekeeperStack, repoRoot } from '../synth';
+import { watchFunctionCode } from '../watch';
 
 export interface StartOptions {
   port: number;
@@ -16,6 +17,7 @@ export interface StartOptions {
   data?: string;
   sample: boolean;
   console: boolean;
+  watch: boolean;
   faultSeed: number;
   lambdaErrors?: RatePerFunction;
   lambdaTimeouts?: RatePerFunction;
@@ -71,6 +73,8 @@ export async function runStart(options: StartOptions): Promise<void> {
     console.log(`\nsample session: ${published.sent}/${published.total} events published`);
     await printSummary(runtime);
   }
+  const watcher = options.watch ? watchFunctionCode(runtime, repoRoot, { report: (line) => console.log(`watch: ${line}`) }) : undefined;
+  if (watcher) console.log('\nwatching the workspace: a saved handler is live for the next event (--no-watch to turn off)');
   console.log('\nserving; press Ctrl-C to stop');
   await new Promise<void>((resolve) => {
     const stop = () => resolve();
@@ -78,6 +82,7 @@ export async function runStart(options: StartOptions): Promise<void> {
     process.once('SIGTERM', stop);
   });
   console.log('\nstopping...');
+  watcher?.close();
   browserConsole?.close();
   await runtime.stop();
 }

@@ -83,6 +83,8 @@ interface WorkerMessage {
 interface Environment {
   worker: Worker;
   busy: boolean;
+  /** The code version it runs: environments of an older version retire once idle. */
+  codeVersion: number;
   logStreamName: string;
   /** Set until its first invocation reports it (`Init Duration` in the first REPORT line). */
   initDurationMs?: number;
@@ -145,7 +147,24 @@ export class FunctionPool {
     timeouts: 0,
   };
 
-  constructor(private readonly options: FunctionPoolOptions) {}
+  private handlerFile: string;
+  private codeVersion = 0;
+
+  constructor(private readonly options: FunctionPoolOptions) {
+    this.handlerFile = options.handlerFile;
+  }
+
+  /**
+   * New code: idle environments retire now, busy ones when their invocation ends; new invocations start
+   * environments on the new file. Nothing waiting is dropped.
+   */
+  replaceCode(handlerFile: string): void {
+    this.handlerFile = handlerFile;
+    this.codeVersion += 1;
+    for (const environment of [...this.environments]) if (!environment.busy) this.discard(environment);
+    // Waiting invocations may now start environments in the freed places.
+    for (const wake of this.waiting.splice(0)) wake();
+  }
 
   async invoke(event: unknown, options: InvokeOptions = {}): Promise<unknown> {
     const environment = await this.acquire();
@@ -205,6 +224,7 @@ export class FunctionPool {
 
   private release(environment: Environment): void {
     environment.busy = false;
+    if (environment.codeVersion !== this.codeVersion) this.discard(environment);
     this.waiting.shift()?.();
   }
 
@@ -215,7 +235,8 @@ export class FunctionPool {
   }
 
   private spawn(): { environment: Environment; ready: Promise<void> } {
-    const { functionName, functionArn, handlerFile, environment: env, timeoutSeconds, memoryMb } = this.options;
+    const { functionName, functionArn, environment: env, timeoutSeconds, memoryMb } = this.options;
+    const { handlerFile, codeVersion } = this;
     const spawnedAt = Date.now();
     const spawnedMark = performance.now();
     const logStreamName = logStreamNameFor(new Date(spawnedAt));
@@ -246,7 +267,7 @@ export class FunctionPool {
       resourceLimits: { maxOldGenerationSizeMb: Math.max(64, memoryMb), maxYoungGenerationSizeMb: YOUNG_GENERATION_MB },
       execArgv: ['--enable-source-maps'],
     });
-    const environment: Environment = { worker, busy: true, logStreamName };
+    const environment: Environment = { worker, busy: true, logStreamName, codeVersion };
     const ready = new Promise<void>((resolve, reject) => {
       worker.once('error', reject);
       worker.once('message', (message: WorkerMessage) => {

@@ -19,10 +19,11 @@ export interface LocalFunctionsOptions {
   faults: FaultInjector;
   onOutput?: (functionName: string, text: string) => void;
   /**
-   * The code file of a function, or undefined when it has none to run. Default: its service package
-   * bundled as the CDK bundles it (tests hand in plain handler files).
+   * The code of a function (its file and the source files it was built from), or undefined when it has
+   * none to run. Default: its service package bundled as the CDK bundles it (tests hand in plain handler
+   * files). `version` counts the function's reloads.
    */
-  handlerFileOf?: (model: FunctionModel) => Promise<string | undefined>;
+  codeOf?: (model: FunctionModel, version: number) => Promise<FunctionCode | undefined>;
   /** Every log batch of every function, with the log group it belongs to (what CloudWatch Logs stores). */
   onLog?: (log: FunctionLog) => void;
 }
@@ -32,10 +33,24 @@ export interface FunctionLog extends FunctionLogBatch {
   logGroupName: string;
 }
 
+export interface FunctionCode {
+  outfile: string;
+  /** Absolute paths of the sources in it: a change to one of them means this function's code changed. */
+  inputs: string[];
+}
+
+/** What a code reload did: the functions now on new code, and the ones whose new code did not build. */
+export interface CodeReload {
+  reloaded: string[];
+  failed: { functionName: string; error: string }[];
+}
+
 /** A function the runtime runs: its template model and the bundle that is its code. */
 export interface LocalFunction {
   model: FunctionModel;
   codeFile: string;
+  /** The source files its code was built from (absolute paths). */
+  inputs: readonly string[];
 }
 
 export interface LocalInvokeOptions {
@@ -45,6 +60,15 @@ export interface LocalInvokeOptions {
   onLog?: (log: FunctionLog) => void;
 }
 
+interface RunningFunction {
+  model: FunctionModel;
+  pool: FunctionPool;
+  codeFile: string;
+  inputs: Set<string>;
+  /** How many times its code was reloaded. */
+  version: number;
+}
+
 /**
  * The template's Lambda functions: each bundled from its service package and run in its own pool of
  * execution environments. `invoke` is how every other service calls a function, by name or ARN, with the
@@ -52,18 +76,21 @@ export interface LocalInvokeOptions {
  */
 export class LocalFunctions {
   private constructor(
-    private readonly pools: Map<string, { model: FunctionModel; pool: FunctionPool; codeFile: string }>,
+    private readonly pools: Map<string, RunningFunction>,
     private readonly faults: FaultInjector,
+    private readonly codeOf: (model: FunctionModel, version: number) => Promise<FunctionCode | undefined>,
   ) {}
 
   static async start(options: LocalFunctionsOptions): Promise<LocalFunctions> {
-    const pools = new Map<string, { model: FunctionModel; pool: FunctionPool; codeFile: string }>();
+    const pools = new Map<string, RunningFunction>();
+    const codeOf =
+      options.codeOf ??
+      (async (model: FunctionModel, version: number) => (model.servicePackage ? bundleHandler(model.servicePackage, options.bundleDir, options.resolveFunctionsFrom, version) : undefined));
     // One at a time: esbuild is already parallel inside, and four builds at once only contend.
-    const handlerFileOf =
-      options.handlerFileOf ?? (async (model: FunctionModel) => (model.servicePackage ? bundleHandler(model.servicePackage, options.bundleDir, options.resolveFunctionsFrom) : undefined));
     for (const model of options.functions) {
-      const handlerFile = await handlerFileOf(model);
-      if (!handlerFile) continue;
+      const code = await codeOf(model, 0);
+      if (!code) continue;
+      const handlerFile = code.outfile;
       const pool = new FunctionPool({
         functionName: model.name,
         functionArn: model.arn,
@@ -77,9 +104,34 @@ export class LocalFunctions {
         ...(options.onOutput ? { onOutput: (text: string) => options.onOutput!(model.name, text) } : {}),
         ...(options.onLog ? { onLog: (batch: FunctionLogBatch) => options.onLog!({ ...batch, logGroupName: model.logGroupName }) } : {}),
       });
-      pools.set(model.name, { model, pool, codeFile: handlerFile });
+      pools.set(model.name, { model, pool, codeFile: handlerFile, inputs: new Set(code.inputs), version: 0 });
     }
-    return new LocalFunctions(pools, options.faults);
+    return new LocalFunctions(pools, options.faults, codeOf);
+  }
+
+  /**
+   * Rebuilds the functions whose code includes one of `changedFiles` (absolute paths) and moves them onto
+   * it: new invocations get the new code, invocations in flight finish on the old one, nothing queued is
+   * lost. A function whose new code does not build keeps running the old one.
+   */
+  async reloadCode(changedFiles: readonly string[]): Promise<CodeReload> {
+    const changed = new Set(changedFiles);
+    const result: CodeReload = { reloaded: [], failed: [] };
+    for (const running of this.pools.values()) {
+      if (![...running.inputs].some((input) => changed.has(input))) continue;
+      try {
+        const code = await this.codeOf(running.model, running.version + 1);
+        if (!code) continue;
+        running.version += 1;
+        running.codeFile = code.outfile;
+        running.inputs = new Set(code.inputs);
+        running.pool.replaceCode(code.outfile);
+        result.reloaded.push(running.model.name);
+      } catch (error) {
+        result.failed.push({ functionName: running.model.name, error: error instanceof Error ? error.message : String(error) });
+      }
+    }
+    return result;
   }
 
   /** Runs the function once; throws {@link LambdaFunctionError} (named by its errorType) when it fails. */
@@ -105,13 +157,13 @@ export class LocalFunctions {
 
   /** The functions the runtime runs (the template's functions that have code), in template order. */
   list(): LocalFunction[] {
-    return [...this.pools.values()].map(({ model, codeFile }) => ({ model, codeFile }));
+    return [...this.pools.values()].map(({ model, codeFile, inputs }) => ({ model, codeFile, inputs: [...inputs] }));
   }
 
   /** A function by name or ARN (`...:function:name`), or undefined when the runtime does not run it. */
   find(nameOrArn: string): LocalFunction | undefined {
     const found = this.pools.get(functionNameFromArn(nameOrArn));
-    return found ? { model: found.model, codeFile: found.codeFile } : undefined;
+    return found ? { model: found.model, codeFile: found.codeFile, inputs: [...found.inputs] } : undefined;
   }
 
   /** Invocations that really ran out of time (not injected), by function. */
