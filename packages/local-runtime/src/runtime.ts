@@ -109,6 +109,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
   // bundling at the same moment.
   const bundleDir = options.dataDir ? join(options.dataDir, 'functions') : mkdtempSync(join(tmpdir(), 'gamekeeper-functions-'));
   // CloudWatch Logs: every function's and state machine's log group, fed by the functions' output.
+  const cloudWatch = createCloudWatchService({ journalFile: onDisk('metrics.ndjson') });
   const logStore = new LogStore({ ...scope, groups: logGroupsOf(model), journalFile: onDisk('logs.ndjson') });
   const logSink = options.functionLogFile ? createWriteStream(options.functionLogFile, { flags: 'a' }) : undefined;
   const functions = await LocalFunctions.start({
@@ -120,12 +121,15 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     ...(options.maxConcurrencyPerFunction !== undefined ? { maxConcurrency: options.maxConcurrencyPerFunction } : {}),
     faults,
     ...(logSink ? { onOutput: (_name: string, text: string) => logSink.write(text) } : {}),
-    onLog: (log) => logStore.append(log.logGroupName, log.logStreamName, log.events),
+    // CloudWatch Logs keeps every line; CloudWatch extracts the metrics of embedded-metric-format lines, as on AWS.
+    onLog: (log) => {
+      logStore.append(log.logGroupName, log.logStreamName, log.events);
+      cloudWatch.putEmf(log.events);
+    },
   });
 
   const queues = new QueueStore(model.queues, { journalFile: onDisk('queues.ndjson') });
   const sqs = new SqsService({ queues, accountId: scope.accountId, endpointUrl: () => url });
-  const cloudWatch = createCloudWatchService({ journalFile: onDisk('metrics.ndjson') });
   const stepFunctions = new StepFunctionsService({
     ...scope,
     stateMachines: model.stateMachines,

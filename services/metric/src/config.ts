@@ -11,3 +11,11 @@ export const IDEMPOTENCY_TABLE_ENV = 'IDEMPOTENCY_TABLE_NAME';
 /** Powertools' record layout: partition key `id`, TTL attribute `expiration`. */
 export const idempotencyTableKey = { partitionKey: 'id' } as const;
 export const IDEMPOTENCY_TTL_ATTRIBUTE = 'expiration';
+
+/**
+ * The env var that switches on the per-level dimension set (`GameId`+`Level`) for the level metrics:
+ * `true` to turn it on; anything else (or unset, the default) keeps every metric per game only.
+ */
+export const METRICS_PER_LEVEL_ENV = 'METRICS_PER_LEVEL';
+/** Whether the env var asks for the per-level series. */
+export const perLevelFromEnv = (env: Record<string, string | undefined>): boolean => env[METRICS_PER_LEVEL_ENV] === 'true';

@@ -1,15 +1,19 @@
-import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
+import { Metrics } from '@aws-lambda-powertools/metrics';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { awsClientConfig, completionHandler, createLogger, requireEnv } from '@gamekeeper/middleware';
-import { DEFAULT_METRICS_NAMESPACE, IDEMPOTENCY_TABLE_ENV, METRICS_NAMESPACE_ENV } from './config';
+import { DEFAULT_METRICS_NAMESPACE, IDEMPOTENCY_TABLE_ENV, METRICS_NAMESPACE_ENV, perLevelFromEnv } from './config';
 import { logMetrics } from './metrics';
 import { oncePerEvent } from './once-per-event';
 
 const logger = createLogger('metric');
-const dependencies = { cloudWatch: new CloudWatchClient(awsClientConfig), namespace: process.env[METRICS_NAMESPACE_ENV] || DEFAULT_METRICS_NAMESPACE };
+const namespace = process.env[METRICS_NAMESPACE_ENV] || DEFAULT_METRICS_NAMESPACE;
+// Powertools adds a `service` default dimension to every dimension set; ours are exactly the documented ones.
+const metrics = new Metrics({ namespace, logger });
+metrics.clearDefaultDimensions();
+const dependencies = { metrics, namespace, perLevel: perLevelFromEnv(process.env) };
 const logMetricsOnce = oncePerEvent(async (event) => logMetrics(event, dependencies), {
   // More attempts than the other clients: once the metrics went out, failing to mark the record completed
-  // (a throttled table) would let a retry send them a second time. Throttling rarely lasts 10 attempts.
+  // (a throttled table) would let a retry emit them a second time. Throttling rarely lasts 10 attempts.
   client: new DynamoDBClient({ ...awsClientConfig, maxAttempts: 10 }),
   tableName: requireEnv(IDEMPOTENCY_TABLE_ENV),
 });

@@ -8,9 +8,9 @@ import type { Context } from 'aws-lambda';
 export const IDEMPOTENCY_WINDOW_SECONDS = 48 * 60 * 60;
 
 /**
- * PutMetricData is not idempotent, so a redelivered event would count twice. Powertools idempotency
- * keyed on `detail.eventId` (never the envelope id, which a producer resend changes) runs the work once
- * and hands later deliveries the stored result.
+ * An EMF log line is not idempotent: CloudWatch Logs extracts the metrics of every line it receives, so a
+ * redelivered event would count twice. Powertools idempotency keyed on `detail.eventId` (never the envelope
+ * id, which a producer resend changes) runs the work (the emit) once and hands later deliveries the stored result.
  */
 export function oncePerEvent<TResult>(
   work: (event: CompletionEvent, context: Context) => Promise<TResult>,

@@ -1,5 +1,6 @@
 import { AwsServiceError, type ServiceBackend, notEmulated, requireString } from '../protocol/aws-error';
 import { Journal } from '../shared/journal';
+import { extractEmf } from './emf';
 
 interface Dimension {
   Name: string;
@@ -29,17 +30,29 @@ const required = (value: unknown, name: string) => requireString(value, () => mi
 
 export interface CloudWatchService extends ServiceBackend {
   allDatapoints(): readonly StoredDatapoint[];
+  /**
+   * Extracts the metrics embedded in log events (CloudWatch Embedded Metric Format), as CloudWatch Logs
+   * does for a Lambda function's log group, and stores them as PutMetricData stores its data. Events that
+   * are not valid EMF stay plain log lines. Answers how many datapoints were stored.
+   */
+  putEmf(events: ReadonlyArray<{ message: string }>): number;
   close(): void;
 }
 
 /**
- * CloudWatch metrics on the local endpoint: PutMetricData stored in memory; ListMetrics,
- * GetMetricStatistics and GetMetricData answer from it.
+ * CloudWatch metrics on the local endpoint: PutMetricData and the EMF extracted from function logs
+ * stored in memory (one path, so both answer the same); ListMetrics, GetMetricStatistics and
+ * GetMetricData answer from it.
  */
 export function createCloudWatchService(options: { journalFile?: string } = {}): CloudWatchService {
   // With the data-folder option every stored datapoint is on disk before PutMetricData answers.
   const journal = new Journal<StoredDatapoint>(options.journalFile);
   const datapoints: StoredDatapoint[] = journal.load();
+  const store = (stored: StoredDatapoint[]) => {
+    if (stored.length === 0) return;
+    journal.append(...stored);
+    datapoints.push(...stored);
+  };
 
   const operations: Record<string, (body: any) => unknown> = {
     PutMetricData(body) {
@@ -48,9 +61,7 @@ export function createCloudWatchService(options: { journalFile?: string } = {}):
       const data = body?.MetricData;
       if (!Array.isArray(data) || data.length === 0) throw missing('MetricData');
       if (data.length > 1000) throw invalid(`The collection MetricData must not have a size greater than 1000.`);
-      const stored = data.map((datum: any, i: number) => toDatapoints(namespace, datum, i)).flat();
-      journal.append(...stored);
-      datapoints.push(...stored);
+      store(data.map((datum: any, i: number) => toDatapoints(namespace, datum, i)).flat());
       return {};
     },
     ListMetrics(body) {
@@ -113,6 +124,14 @@ export function createCloudWatchService(options: { journalFile?: string } = {}):
   return {
     operations: Object.keys(operations),
     allDatapoints: () => datapoints,
+    putEmf(events) {
+      const stored = events.flatMap(({ message }) => {
+        const extraction = extractEmf(message);
+        return extraction.kind === 'metrics' ? extraction.datapoints : [];
+      });
+      store(stored);
+      return stored.length;
+    },
     close: () => journal.close(),
     async handle(operation: string, body: unknown): Promise<unknown> {
       const run = operations[operation];
