@@ -8,6 +8,11 @@ export interface RedriveOptions {
   busName?: string;
   /** Also re-send events that failed validation (InvalidGameEvent): only useful once the code accepts them. */
   all?: boolean;
+  /**
+   * Only this dead letter (its SQS MessageId), when it is visible. The others received while looking for
+   * it stay hidden for `visibilityTimeoutSeconds` (1 s by default here), then show again.
+   */
+  messageId?: string;
   /** How long a received message stays hidden while it is re-sent (s). */
   visibilityTimeoutSeconds?: number;
   onProgress?: (redriven: number) => void;
@@ -46,12 +51,20 @@ export async function countDeadLetters(clients: Pick<AwsClients, 'sqs'>): Promis
 export async function redriveDeadLetters(clients: Pick<AwsClients, 'sqs' | 'eventBridge'>, options: RedriveOptions = {}): Promise<RedriveSummary> {
   const summary: RedriveSummary = { received: 0, errors: {}, redriven: 0, kept: {}, failed: 0, problems: [] };
   const { QueueUrls = [] } = await clients.sqs.send(new ListQueuesCommand({}));
+  const only = options.messageId;
+  const seen = new Set<string>();
+  let found = false;
   for (const queueUrl of QueueUrls) {
-    for (;;) {
-      const { Messages = [] } = await clients.sqs.send(
-        new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10, VisibilityTimeout: options.visibilityTimeoutSeconds ?? 60, MessageAttributeNames: ['All'] }),
+    while (!found) {
+      const { Messages: received = [] } = await clients.sqs.send(
+        new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10, VisibilityTimeout: options.visibilityTimeoutSeconds ?? (only ? 1 : 60), MessageAttributeNames: ['All'] }),
       );
-      if (Messages.length === 0) break;
+      // Looking for one message: stop once this queue only shows messages already looked at.
+      const fresh = only ? received.filter((m) => !seen.has(m.MessageId ?? '')) : received;
+      if (fresh.length === 0) break;
+      for (const m of fresh) seen.add(m.MessageId ?? '');
+      const Messages = only ? fresh.filter((m) => m.MessageId === only) : fresh;
+      found = only !== undefined && Messages.length > 0;
       summary.received += Messages.length;
       const resend: { message: Message; entry: PutEventsRequestEntry }[] = [];
       for (const message of Messages) {

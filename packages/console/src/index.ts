@@ -1,6 +1,7 @@
 export { createConsole } from './server/handler';
-export type { ConsoleHandler, ConsoleOptions } from './server/handler';
+export type { ConsoleHandler, ConsoleOptions, RedriveRequest, RedriveResult } from './server/handler';
 export type { ConsoleRuntime } from './server/views';
+export type { ConsoleRecentEvent } from './server/runtime-seam';
 export { aslToGraph, describeCondition, allNodes, allEdges } from './graph/asl-graph';
 export type { StateGraph, GraphNode, GraphEdge } from './graph/asl-graph';
 export { layoutGraph } from './graph/layout';

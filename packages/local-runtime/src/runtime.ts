@@ -133,7 +133,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
   const stepFunctions = new StepFunctionsService({
     ...scope,
     stateMachines: model.stateMachines,
-    invokeFunction: (name, payload) => functions.invoke(name, payload),
+    invokeFunction: (name, payload, options) => functions.invoke(name, payload, options),
     callAwsService: sdkIntegrations({ sqs }),
     ...(options.retryIntervalMs !== undefined ? { retryIntervalMs: options.retryIntervalMs } : {}),
     ...(options.retainExecutions !== undefined ? { retainExecutions: options.retainExecutions } : {}),

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { createConsole } from '@gamekeeper/console';
 import { type FaultOptions, type LocalRuntime, type RatePerFunction, startLocalRuntime } from '@gamekeeper/local-runtime';
 import { awsClients } from '../clients';
+import { redriveDeadLetters } from '../dead-letters';
 import { progress } from '../progress';
 import { publishAll } from '../publish';
 import { SAMPLE_SESSION_FILE } from '../sample';
@@ -57,7 +58,8 @@ export async function runStart(options: StartOptions): Promise<void> {
     ...(options.data ? { dataDir: options.data } : {}),
     faults: faultsOf(options),
   });
-  const browserConsole = options.console ? createConsole(runtime) : undefined;
+  // The console's redrive buttons run the same redrive as `gamekeeper redrive`.
+  const browserConsole = options.console ? createConsole(runtime, { redrive: (request) => redriveDeadLetters(awsClients(runtime.url), request) }) : undefined;
   if (browserConsole) runtime.mount('/console', browserConsole);
   printBanner(runtime, options, Date.now() - startedAt);
   console.log(`  function logs:  ${functionLogFile}`);

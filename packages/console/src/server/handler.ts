@@ -9,6 +9,7 @@ import {
   liveSnapshot,
   metricSeries,
   overview,
+  recentEvents,
   stateMachineGraph,
 } from './views';
 
@@ -17,6 +18,22 @@ export interface ConsoleOptions {
   basePath?: string;
   /** How often the live stream looks for changes (ms, default 500). */
   pollMs?: number;
+  /**
+   * Re-sends dead letters to their bus (the CLI passes `gamekeeper redrive`'s logic): one by its SQS
+   * message id, or every one; `all` also re-sends those that failed validation. Without it the Dead
+   * letters page has no redrive buttons and `POST api/redrive` answers 501.
+   */
+  redrive?: (options: RedriveRequest) => Promise<RedriveResult>;
+}
+
+export interface RedriveRequest {
+  messageId?: string;
+  all?: boolean;
+}
+
+/** What a redrive reports (the CLI's RedriveSummary); shown as it is. */
+export interface RedriveResult {
+  redriven: number;
 }
 
 export type ConsoleHandler = ((req: IncomingMessage, res: ServerResponse) => void) & {
@@ -53,8 +70,9 @@ export function createConsole(runtime: ConsoleRuntime, options: ConsoleOptions =
     try {
       const url = new URL(req.url ?? '/', 'http://console.local');
       if (!isLocalHost(req.headers.host, runtime.url)) return sendText(res, 403, 'The console answers on its loopback address only.');
-      if (req.method !== 'GET' && req.method !== 'HEAD') return sendText(res, 405, 'The console is read-only: GET only.', { allow: 'GET, HEAD' });
       const path = url.pathname.startsWith(base) ? url.pathname.slice(base.length) || '/' : url.pathname;
+      if (path === '/api/redrive') return await redrive(req, res);
+      if (req.method !== 'GET' && req.method !== 'HEAD') return sendText(res, 405, 'The console is read-only: GET only.', { allow: 'GET, HEAD' });
       const q = url.searchParams;
       switch (path) {
         case '/':
@@ -100,7 +118,9 @@ export function createConsole(runtime: ConsoleRuntime, options: ConsoleOptions =
         case '/api/tables':
           return sendJson(req, res, runtime.model.tables);
         case '/api/dead-letters':
-          return sendJson(req, res, { deadLetterQueues: deadLetterQueueNames(runtime), queues: deadLetters(runtime) });
+          return sendJson(req, res, { deadLetterQueues: deadLetterQueueNames(runtime), queues: deadLetters(runtime), redrive: options.redrive !== undefined });
+        case '/api/events':
+          return sendJson(req, res, recentEvents(runtime, Number(q.get('limit') ?? 100) || 100));
         case '/api/metrics':
           return sendJson(req, res, metricSeries(runtime));
         default:
@@ -111,7 +131,64 @@ export function createConsole(runtime: ConsoleRuntime, options: ConsoleOptions =
       else res.destroy();
     }
   };
+  /** `POST api/redrive` with `{ messageId? , all? }`: the one thing the console changes, from its own page only. */
+  const redrive = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    if (req.method !== 'POST') return sendText(res, 405, 'Redrive is POST only.', { allow: 'POST' });
+    if (!isSameOrigin(req, runtime.url)) return sendText(res, 403, 'Redrive is accepted from the console page only (same origin).');
+    if (!/^application\/json\b/i.test(String(req.headers['content-type'] ?? ''))) return sendText(res, 415, 'Send JSON: { "messageId"?: string, "all"?: boolean }.');
+    if (!options.redrive) return sendJson(req, res, { message: 'This runtime was started without redrive: use `gamekeeper redrive`.' }, 501);
+    let body: { messageId?: unknown; all?: unknown };
+    try {
+      body = JSON.parse((await readBody(req, 4096)) || '{}') as typeof body;
+    } catch (error) {
+      return sendJson(req, res, { message: `Not a redrive request: ${error instanceof Error ? error.message : String(error)}` }, 400);
+    }
+    if (typeof body !== 'object' || body === null || (body.messageId !== undefined && typeof body.messageId !== 'string') || (body.all !== undefined && typeof body.all !== 'boolean')) {
+      return sendJson(req, res, { message: 'Expected { "messageId"?: string, "all"?: boolean }.' }, 400);
+    }
+    const request: RedriveRequest = { ...(typeof body.messageId === 'string' ? { messageId: body.messageId } : {}), ...(body.all === true ? { all: true } : {}) };
+    return sendJson(req, res, await options.redrive(request));
+  };
+
   return Object.assign((req: IncomingMessage, res: ServerResponse) => void handle(req, res), { assets: getAssets, close: () => stream.close() });
+}
+
+/**
+ * A state-changing request must come from the console's own page: the browser says it is a same-origin
+ * fetch (`Sec-Fetch-Site`), or, from a browser that does not send that, its `Origin` is this loopback
+ * origin. (The page's `no-referrer` policy makes browsers send `Origin: null` on same-origin POSTs, so
+ * `Sec-Fetch-Site` is the one that decides in current browsers.) A page on another site, even one on
+ * another loopback port, is refused; and the JSON body it must send needs a CORS preflight nobody answers.
+ */
+function isSameOrigin(req: IncomingMessage, runtimeUrl: string): boolean {
+  const host = req.headers.host;
+  if (!host || !isLocalHost(host, runtimeUrl)) return false;
+  const site = req.headers['sec-fetch-site'];
+  if (site !== undefined) return site === 'same-origin';
+  const origin = req.headers.origin;
+  if (typeof origin !== 'string') return false;
+  try {
+    const from = new URL(origin);
+    return (from.protocol === 'http:' || from.protocol === 'https:') && from.host.toLowerCase() === host.toLowerCase();
+  } catch {
+    return false;
+  }
+}
+
+function readBody(req: IncomingMessage, maxBytes: number): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > maxBytes) {
+        reject(new Error('body too large'));
+        req.destroy();
+      } else chunks.push(chunk);
+    });
+    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('error', reject);
+  });
 }
 
 function normalizeBase(base: string): string {

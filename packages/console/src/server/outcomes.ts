@@ -11,6 +11,8 @@ export interface AttemptView {
   endedAt?: number;
   error?: string;
   cause?: string;
+  /** The Lambda request id of this attempt (its function's log lines carry it), when the runtime recorded one. */
+  requestId?: string;
 }
 
 export interface StateView {
@@ -41,6 +43,19 @@ interface Detail {
   output?: string;
   error?: string;
   cause?: string;
+  requestId?: string;
+}
+
+/** The Lambda request id of a task's end event: the local runtime's `requestId`, or AWS's SdkResponseMetadata in the output. */
+function requestIdOf(details: Detail): string | undefined {
+  if (typeof details.requestId === 'string') return details.requestId;
+  if (typeof details.output !== 'string' || !details.output.includes('SdkResponseMetadata')) return undefined;
+  try {
+    const id = (JSON.parse(details.output) as { SdkResponseMetadata?: { RequestId?: unknown } }).SdkResponseMetadata?.RequestId;
+    return typeof id === 'string' ? id : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /**
@@ -77,11 +92,13 @@ export function stateOutcomes(
       state.attempts.push({ scheduledAt: event.timestamp });
     } else if (event.type === 'TaskSucceeded') {
       const last = state.attempts[state.attempts.length - 1];
-      if (last) last.endedAt = event.timestamp;
+      const requestId = requestIdOf((event.taskSucceededEventDetails ?? {}) as Detail);
+      if (last) Object.assign(last, { endedAt: event.timestamp }, requestId ? { requestId } : {});
     } else if (event.type === 'TaskFailed' || event.type === 'TaskTimedOut') {
       const details = (event.taskFailedEventDetails ?? event.taskTimedOutEventDetails ?? {}) as Detail;
       const last = state.attempts[state.attempts.length - 1];
-      if (last) Object.assign(last, { endedAt: event.timestamp, error: details.error, cause: details.cause });
+      const requestId = requestIdOf(details);
+      if (last) Object.assign(last, { endedAt: event.timestamp, error: details.error, cause: details.cause }, requestId ? { requestId } : {});
       state.error = details.error;
       state.cause = details.cause;
     }

@@ -18,7 +18,7 @@ export interface ConsoleRuntime {
       targets: { id: string; arn: string; deadLetterArn?: string; retryPolicy: { maximumRetryAttempts: number; maximumEventAgeInSeconds: number } }[];
     }[];
     stateMachines: { name: string; arn: string; type: string; definition: Record<string, unknown> }[];
-    functions: { name: string; environment: Record<string, string>; servicePackage?: string }[];
+    functions: { name: string; environment: Record<string, string>; servicePackage?: string; logGroupName?: string }[];
     tables: {
       name: string;
       arn: string;
@@ -32,7 +32,11 @@ export interface ConsoleRuntime {
     /** Every execution that ended since start (retained or not) and their task retries. */
     counters: ExecutionCounters;
   };
-  eventBridge: { counters: object };
+  eventBridge: {
+    counters: object;
+    /** The newest events the bus received, newest first (absent: the runtime keeps no such record). */
+    recent?(limit?: number): readonly ConsoleRecentEvent[];
+  };
   queues: {
     list(): { name: string; depth: number }[];
     messages(queue: string): readonly { messageId: string; body: string; attributes: Record<string, string>; sentAt: number; receiveCount: number }[];
@@ -40,6 +44,16 @@ export interface ConsoleRuntime {
   cloudWatch: {
     allDatapoints(): readonly { namespace: string; metricName: string; dimensions: { Name: string; Value: string }[]; timestamp: number; unit?: string; sampleCount: number; sum: number }[];
   };
+}
+
+/** An event the bus received, the rules it matched, and each target's delivery (EventBridgeService.recent). */
+export interface ConsoleRecentEvent {
+  bus: string;
+  event: { id: string; source: string; 'detail-type': string; time: string; detail: unknown };
+  receivedAt: number;
+  rules: readonly string[];
+  deliveries: readonly { rule: string; targetArn: string; outcome: string; attempts: number; executionArns: readonly string[]; error?: string }[];
+  resumed?: boolean;
 }
 
 export interface ConsoleExecution {

@@ -88,6 +88,8 @@ export interface ExecutionDetail {
   execution: ExecutionSummary & { input: string; output?: string; cause?: string };
   events: HistoryEventLike[];
   states: Record<string, StateView>;
+  /** For each Lambda task state: the function it calls and that function's log group. */
+  functions: Record<string, { functionName: string; logGroupName?: string }>;
 }
 
 /** One execution: its description, history and what happened to each state. */
@@ -104,7 +106,32 @@ export function executionDetail(runtime: ConsoleRuntime, arn: string): Execution
     execution: { ...summarize(e), input: e.input, ...(e.output !== undefined ? { output: e.output } : {}), ...(e.cause !== undefined ? { cause: e.cause } : {}) },
     events,
     states,
+    functions: machine ? taskFunctions(runtime, machine.definition) : {},
   };
+}
+
+/** The function each Lambda task state calls (at any depth), and its log group from the template. */
+function taskFunctions(runtime: ConsoleRuntime, definition: Record<string, any>, into: ExecutionDetail['functions'] = {}): ExecutionDetail['functions'] {
+  for (const [name, state] of Object.entries<any>(definition.States ?? {})) {
+    const fn = functionOfState(state);
+    if (fn) {
+      const model = runtime.model.functions.find((f) => f.name === fn);
+      into[name] = { functionName: fn, ...(model?.logGroupName ? { logGroupName: model.logGroupName } : {}) };
+    }
+    for (const branch of state.Branches ?? []) taskFunctions(runtime, branch, into);
+    const processor = state.ItemProcessor ?? state.Iterator;
+    if (processor) taskFunctions(runtime, processor, into);
+  }
+  return into;
+}
+
+/** The function a Task state invokes (by name: the last part of an ARN), if it is a Lambda task. */
+function functionOfState(state: Record<string, any>): string | undefined {
+  if (state.Type !== 'Task') return undefined;
+  const fn = state.Parameters?.FunctionName ?? (String(state.Resource ?? '').startsWith('arn:aws:lambda:') ? state.Resource : undefined);
+  if (typeof fn !== 'string') return undefined;
+  // `arn:aws:lambda:<region>:<account>:function:<name>[:<qualifier>]`, or a bare name.
+  return fn.startsWith('arn:') ? fn.split(':')[6] : fn.split(':')[0];
 }
 
 /** The queues the rules dead-letter to. */
@@ -217,4 +244,88 @@ export function liveSnapshot(runtime: ConsoleRuntime) {
     deadLetters: Object.fromEntries(runtime.queues.list().map((q) => [q.name, q.depth])),
     metrics: runtime.cloudWatch.allDatapoints().length,
   };
+}
+
+/** One recent event as the Events page shows it: the event, the rules it matched, each delivery and where it led. */
+export interface RecentEventView {
+  id: string;
+  bus: string;
+  receivedAt: number;
+  source: string;
+  detailType: string;
+  eventId?: string;
+  playerId?: string;
+  rules: string[];
+  resumed?: boolean;
+  deliveries: {
+    rule: string;
+    target: string;
+    outcome: string;
+    attempts: number;
+    error?: string;
+    /** Executions the delivery started, with their status when still retained. */
+    executions: { executionArn: string; name: string; status?: string }[];
+  }[];
+  /** The dead letter this event became (by the rule's DLQ, or the state machine's Catch), while it waits. */
+  deadLetter?: { queue: string; messageId: string; errorCode?: string };
+  event: string;
+}
+
+/** The newest events on the bus (at most `limit`), newest first, joined with their executions and dead letters. */
+export function recentEvents(runtime: ConsoleRuntime, limit: number): { available: boolean; events: RecentEventView[] } {
+  if (!runtime.eventBridge.recent) return { available: false, events: [] };
+  const recent = runtime.eventBridge.recent(Math.min(Math.max(1, limit), 500));
+  // Dead letters by the execution that failed (Catch) and by the envelope id of the event they carry.
+  const byExecution = new Map<string, { queue: string; messageId: string; errorCode?: string }>();
+  const byEventId = new Map<string, { queue: string; messageId: string; errorCode?: string }>();
+  for (const q of runtime.model.queues) {
+    for (const m of runtime.queues.messages(q.name)) {
+      const letter = { queue: q.name, messageId: m.messageId, ...(m.attributes.ERROR_CODE ? { errorCode: m.attributes.ERROR_CODE } : {}) };
+      if (m.attributes.EXECUTION_ARN) byExecution.set(m.attributes.EXECUTION_ARN, letter);
+      const id = envelopeId(m.body);
+      if (id) byEventId.set(id, letter);
+    }
+  }
+  const executions = runtime.stepFunctions.executions;
+  return {
+    available: true,
+    events: recent.map((r) => {
+      const detail = (r.event.detail ?? {}) as Record<string, unknown>;
+      const deliveries = r.deliveries.map((d) => ({
+        rule: d.rule,
+        target: d.targetArn.split(/[:/]/).pop() ?? d.targetArn,
+        outcome: d.outcome,
+        attempts: d.attempts,
+        ...(d.error ? { error: d.error } : {}),
+        executions: d.executionArns.map((arn) => {
+          const status = executions.get(arn)?.status;
+          return { executionArn: arn, name: arn.slice(arn.lastIndexOf(':') + 1), ...(status ? { status } : {}) };
+        }),
+      }));
+      const deadLetter = byEventId.get(r.event.id) ?? deliveries.flatMap((d) => d.executions).map((e) => byExecution.get(e.executionArn)).find((l) => l !== undefined);
+      return {
+        id: r.event.id,
+        bus: r.bus,
+        receivedAt: r.receivedAt,
+        source: r.event.source,
+        detailType: r.event['detail-type'],
+        ...(typeof detail.eventId === 'string' ? { eventId: detail.eventId } : {}),
+        ...(typeof detail.playerId === 'string' ? { playerId: detail.playerId } : {}),
+        rules: [...r.rules],
+        ...(r.resumed ? { resumed: true } : {}),
+        deliveries,
+        ...(deadLetter ? { deadLetter } : {}),
+        event: JSON.stringify(r.event),
+      };
+    }),
+  };
+}
+
+function envelopeId(body: string): string | undefined {
+  try {
+    const id = (JSON.parse(body) as { id?: unknown } | null)?.id;
+    return typeof id === 'string' ? id : undefined;
+  } catch {
+    return undefined;
+  }
 }

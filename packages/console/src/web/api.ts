@@ -63,3 +63,19 @@ export function unmarshall(value: Record<string, any>): unknown {
 export function unmarshallItem(item: Record<string, Record<string, any>>): Record<string, unknown> {
   return Object.fromEntries(Object.entries(item).map(([k, v]) => [k, unmarshall(v)]));
 }
+
+/** A POST to the console's own API with a JSON body (the only state it changes: redrive). */
+export async function postJson<T>(path: string, body: unknown): Promise<T> {
+  const response = await fetch(`${base}/api/${path}`, { method: 'POST', headers: { 'content-type': 'application/json', accept: 'application/json' }, body: JSON.stringify(body) });
+  const text = await response.text();
+  if (!response.ok) {
+    let message = text;
+    try {
+      message = String((JSON.parse(text) as { message?: unknown }).message ?? text);
+    } catch {
+      // plain text
+    }
+    throw new Error(`${response.status}: ${message.slice(0, 300)}`);
+  }
+  return JSON.parse(text) as T;
+}

@@ -3,6 +3,7 @@ import './styles.css';
 import { h } from './dom';
 import { onConnection } from './live';
 import { deadLettersPage } from './pages/dead-letters';
+import { eventsPage } from './pages/events';
 import { executionPage } from './pages/execution';
 import { executionsPage } from './pages/executions';
 import { metricsPage } from './pages/metrics';
@@ -16,6 +17,7 @@ const NAV: [string, string][] = [
   ['overview', 'Overview'],
   ['state-machines', 'State machine'],
   ['executions', 'Executions'],
+  ['events', 'Events'],
   ['tables', 'Tables'],
   ['dead-letters', 'Dead letters'],
   ['metrics', 'Metrics'],
@@ -50,6 +52,7 @@ startRouter(
     'state-machines': stateMachinePage,
     executions: executionsPage,
     execution: executionPage,
+    events: eventsPage,
     tables: tablesPage,
     'dead-letters': deadLettersPage,
     metrics: metricsPage,

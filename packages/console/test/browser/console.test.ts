@@ -140,6 +140,117 @@ describe('the console in a browser', () => {
     await assertInert(page);
   }, 60_000);
 
+  it('shows the function log lines of the selected state, for its attempt', async () => {
+    // Prepare
+    const eventId = randomUUID();
+    await putEvents(stack.runtime.url, [completionEntry({ eventId, playerId: 'log-player' })]);
+    await stack.runtime.idle();
+    const execution = [...stack.runtime.stepFunctions.executions.values()].find((e) => e.input.includes(eventId))!;
+
+    // Act
+    await page.goto(`${stack.consoleUrl}#/execution/${encodeURIComponent(execution.executionArn)}`);
+    await page.locator('svg.graph [data-state="GenerateReport"]').click();
+
+    // Assess: START, the function's own lines and REPORT, all of this attempt's request id.
+    const logs = page.locator('[data-field="state-logs"]');
+    await expect.poll(() => logs.textContent(), { timeout: 10_000 }).toMatch(/START RequestId: [0-9a-f-]{36}/);
+    const text = (await logs.textContent()) ?? '';
+    const requestId = /START RequestId: ([0-9a-f-]{36})/.exec(text)![1]!;
+    expect(text).toContain(`REPORT RequestId: ${requestId}`);
+    expect(text.split('\n').every((line) => line.includes(requestId))).toBe(true);
+    expect(await page.locator('[data-field="log-source"]').textContent()).toContain(requestId);
+  }, 60_000);
+
+  it('with an injected fault: the failing state in the failed colour with its error, the event under Events and Dead letters; redriven from the page, it succeeds', async () => {
+    // Prepare: every call of the metric function fails (the Lambda service's error), until turned off.
+    const eventId = randomUUID();
+    stack.runtime.faults.setRates({ lambdaErrors: { metric: 1 } });
+    try {
+      await putEvents(stack.runtime.url, [completionEntry({ eventId, playerId: 'fault-player' })]);
+      await stack.runtime.idle();
+    } finally {
+      stack.runtime.faults.setRates({ lambdaErrors: 0 });
+    }
+
+    // The failed execution: LogMetric in the failed colour, with its error; no log lines (the function never ran).
+    await page.goto(`${stack.consoleUrl}#/executions?eventId=${eventId}`);
+    const row = page.locator('table.executions tbody tr[data-execution]');
+    await expect.poll(() => row.count()).toBe(1);
+    expect(await row.getAttribute('data-status')).toBe('FAILED');
+    await row.locator('a').click();
+    await expect.poll(() => page.locator('.execution-header .badge').textContent(), { timeout: 20_000 }).toBe('FAILED');
+    const logMetric = page.locator('svg.graph [data-state="LogMetric"]');
+    await expect.poll(() => logMetric.getAttribute('data-outcome')).toBe('failed');
+    type Styled = { getComputedStyle(el: unknown): { stroke: string; color: string } };
+    const stateColour = await page.locator('svg.graph [data-state="LogMetric"] > .shape').evaluate((el) => (globalThis as unknown as Styled).getComputedStyle(el).stroke);
+    const failedColour = await page.locator('.execution-header .badge.status-failed').evaluate((el) => (globalThis as unknown as Styled).getComputedStyle(el).color);
+    expect(stateColour).toBe(failedColour);
+    await logMetric.click();
+    await expect.poll(() => page.locator('[data-field="state-error"]').textContent()).toBe('Lambda.ServiceException');
+    await expect.poll(() => page.locator('[data-field="state-logs"]').textContent()).toMatch(/failed this invocation before the function ran/);
+
+    // Events: the event, the rule it matched, and the failed execution it started.
+    await page.goto(`${stack.consoleUrl}#/events`);
+    const eventRow = page.locator(`table.events tbody tr[data-event-id="${eventId}"]`);
+    await expect.poll(() => eventRow.count()).toBe(1);
+    expect(await eventRow.locator('[data-field="rules"]').textContent()).not.toContain('matched no rule');
+    expect(await eventRow.locator('[data-field="delivery"]').textContent()).toContain('delivered');
+    expect(await eventRow.locator('[data-field="dead-letter"]').textContent()).toContain('Lambda.ServiceException');
+    expect(await eventRow.locator('[data-field="executions"]').textContent()).toContain('FAILED');
+
+    // Dead letters: redrive this one from the page.
+    await page.goto(`${stack.consoleUrl}#/dead-letters`);
+    const letter = page.locator('table.dead-letters tbody tr', { hasText: eventId });
+    await expect.poll(() => letter.count()).toBe(1);
+    expect(await letter.textContent()).toContain('Lambda.ServiceException');
+    await letter.getByRole('button', { name: /Redrive/ }).click();
+    await expect.poll(() => page.locator('[data-field="redrive-result"]').textContent(), { timeout: 20_000 }).toMatch(/^1 redriven/);
+    await expect.poll(() => letter.count()).toBe(0);
+    await stack.runtime.idle();
+
+    // The redriven event's execution succeeds, and the Events page links to it.
+    await page.goto(`${stack.consoleUrl}#/events`);
+    await expect.poll(() => eventRow.count()).toBe(2);
+    const succeeded = eventRow.locator('[data-field="executions"] div', { hasText: 'SUCCEEDED' });
+    await expect.poll(() => succeeded.count(), { timeout: 20_000 }).toBe(1);
+    await succeeded.locator('a').click();
+    await expect.poll(() => page.locator('.execution-header .badge').textContent(), { timeout: 20_000 }).toBe('SUCCEEDED');
+    expect(await page.locator('.execution-header').textContent()).toContain(eventId);
+    await expect.poll(() => logMetric.getAttribute('data-outcome')).toBe('succeeded');
+  }, 90_000);
+
+  it('tests a pattern against an event: the match, and AWS’s refusal of a bad pattern', async () => {
+    // Prepare: the box starts from the rule's pattern and an event it matches.
+    await page.goto(`${stack.consoleUrl}#/events`);
+    const result = page.locator('[data-field="pattern-result"]');
+
+    // Act + Assess
+    await page.getByRole('button', { name: 'Test', exact: true }).click();
+    await expect.poll(() => result.getAttribute('data-result')).toBe('true');
+    await page.locator('#pattern').fill('{"source": ["someone-else"]}');
+    await page.getByRole('button', { name: 'Test', exact: true }).click();
+    await expect.poll(() => result.getAttribute('data-result')).toBe('false');
+    await page.locator('#pattern').fill('{"source": "not-a-list"}');
+    await page.getByRole('button', { name: 'Test', exact: true }).click();
+    await expect.poll(() => result.getAttribute('data-result')).toBe('error');
+    expect(await result.textContent()).toMatch(/^InvalidEventPatternException: /);
+  });
+
+  it('renders the hostile event as text on the Events page too', async () => {
+    await page.goto(`${stack.consoleUrl}#/events`);
+    const hostileRow = page.locator('table.events tbody tr', { hasText: '<img src=x onerror=window.__pwned=1>' });
+    await expect.poll(() => hostileRow.count()).toBe(1);
+    await hostileRow.locator('details summary').click();
+    expect(await hostileRow.locator('pre').textContent()).toContain('<script>window.__pwned=2</script>');
+    await assertInert(page);
+  });
+
+  it('refuses a redrive from another origin', async () => {
+    const response = await fetch(`${stack.consoleUrl}api/redrive`, { method: 'POST', headers: { 'content-type': 'application/json', origin: 'http://evil.example' }, body: '{}' });
+    expect(response.status).toBe(403);
+    expect((await fetch(`${stack.consoleUrl}api/redrive`)).status).toBe(405);
+  });
+
   it('raised no page errors', () => {
     expect(pageErrors).toEqual([]);
   });

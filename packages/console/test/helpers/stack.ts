@@ -3,6 +3,10 @@ import { dirname } from 'node:path';
 import { synthesizeGamekeeperTemplate } from '@gamekeeper/infra';
 import { type CfnTemplate, startLocalRuntime } from '@gamekeeper/local-runtime';
 import { type ConsoleHandler, createConsole } from '../../src/index';
+// The CLI's own redrive (what `gamekeeper redrive` runs, and what `gamekeeper start` passes to the console).
+// Imported by path: the CLI depends on this package, so this package cannot depend on the CLI.
+import { awsClients } from '../../../cli/src/clients';
+import { redriveDeadLetters } from '../../../cli/src/dead-letters';
 
 type Runtime = Awaited<ReturnType<typeof startLocalRuntime>>;
 
@@ -23,7 +27,8 @@ export async function startConsoleStack(): Promise<ConsoleStack> {
   const template = synthesizeGamekeeperTemplate() as CfnTemplate;
   const appDir = dirname(createRequire(import.meta.url).resolve('@gamekeeper/infra/package.json'));
   const runtime = await startLocalRuntime({ template, resolveFunctionsFrom: appDir, port: 0, retryIntervalMs: 0, functionLogFile: '/dev/null' });
-  const handler = createConsole(runtime);
+  const clients = awsClients(runtime.url);
+  const handler = createConsole(runtime, { redrive: (options) => redriveDeadLetters(clients, options) });
   runtime.mount('/console', handler);
   return {
     runtime,

@@ -121,4 +121,23 @@ describe('stateOutcomes', () => {
     expect(states.LogMetric!.outcome).toBe('running');
     expect(states.Housekeeping!.outcome).toBe('running');
   });
+  it('reads each attempt’s Lambda request id: the runtime’s requestId, or AWS’s SdkResponseMetadata in the output', () => {
+    // Prepare
+    const events = history([
+      ['ExecutionStarted'],
+      ['TaskStateEntered', 'LogMetric'],
+      ['TaskScheduled', 'LogMetric'],
+      ['TaskFailed', 'LogMetric', { taskFailedEventDetails: { error: 'Lambda.ServiceException', cause: 'x', requestId: 'req-1' } }],
+      ['TaskScheduled', 'LogMetric'],
+      ['TaskSucceeded', 'LogMetric', { taskSucceededEventDetails: { output: JSON.stringify({ Payload: {}, SdkResponseMetadata: { RequestId: 'req-2' } }) } }],
+      ['TaskStateExited', 'LogMetric'],
+    ]);
+
+    // Act
+    const states = stateOutcomes(events, { executionStatus: 'SUCCEEDED' });
+
+    // Assess
+    expect(states.LogMetric!.attempts.map((a) => a.requestId)).toEqual(['req-1', 'req-2']);
+    expect(states.LogMetric!.outcome).toBe('retried');
+  });
 });

@@ -32,8 +32,45 @@ export interface EventBridgeEvent {
   detail: unknown;
 }
 
-/** Hands a matched event to a rule target (a state machine, for gamekeeper); throws if delivery failed. */
-export type DeliverToTarget = (target: RuleTargetModel, input: unknown, rule: RuleModel) => Promise<void>;
+/** What a target reports back about a delivery as it happens: the execution it started (a state machine target). */
+export interface DeliveryReceipt {
+  executionArn: string;
+}
+
+/**
+ * Hands a matched event to a rule target (a state machine, for gamekeeper); throws if delivery failed.
+ * `started` is told of each execution the delivery starts, as soon as it starts.
+ */
+export type DeliverToTarget = (target: RuleTargetModel, input: unknown, rule: RuleModel, started?: (receipt: DeliveryReceipt) => void) => Promise<void>;
+
+/** Where one target's delivery of a recent event stands. */
+export type DeliveryOutcome = 'delivering' | 'retrying' | 'delivered' | 'dead-lettered' | 'dropped';
+
+export interface RecentDelivery {
+  rule: string;
+  targetArn: string;
+  outcome: DeliveryOutcome;
+  /** Delivery attempts so far. */
+  attempts: number;
+  /** The executions the delivery started (more than one after a retry or a duplicate delivery). */
+  executionArns: string[];
+  /** The last failed attempt's error. */
+  error?: string;
+}
+
+/** An event the bus received, the rules it matched and what became of each target's delivery. */
+export interface RecentEvent {
+  bus: string;
+  event: EventBridgeEvent;
+  /** When the bus received it (epoch ms): PutEvents, or the restart that resumed it. */
+  receivedAt: number;
+  /** Names of the rules it matched (none: it went nowhere). */
+  rules: string[];
+  deliveries: RecentDelivery[];
+  resumed?: boolean;
+}
+
+export const DEFAULT_RECENT_EVENTS = 500;
 
 export interface EventBridgeOptions extends AccountScope {
   buses: BusModel[];
@@ -49,6 +86,8 @@ export interface EventBridgeOptions extends AccountScope {
    * delivers what a crash left unsettled.
    */
   journalFile?: string;
+  /** How many of the newest events {@link EventBridgeService.recent} remembers (default 500; in memory only). */
+  recentEvents?: number;
 }
 
 type InboxRecord = { op: 'accepted'; bus: string; event: EventBridgeEvent } | { op: 'settled'; id: string };
@@ -74,6 +113,9 @@ export class EventBridgeService implements ServiceBackend {
   readonly counters: EventBridgeCounters = { putEntries: 0, failedEntries: 0, matched: 0, unmatched: 0, delivered: 0, deliveryRetries: 0, deadLettered: 0, resumed: 0 };
   private readonly inbox: Journal<InboxRecord>;
   private readonly unsettled: { bus: string; event: EventBridgeEvent }[];
+  /** The newest events, a ring: `recentNext` is where the next one goes. */
+  private readonly recentRing: RecentEvent[] = [];
+  private recentNext = 0;
 
   constructor(private readonly options: EventBridgeOptions) {
     this.buses = new Set(['default', ...options.buses.map((b) => b.name)]);
@@ -98,6 +140,21 @@ export class EventBridgeService implements ServiceBackend {
 
   close(): void {
     this.inbox.close();
+  }
+
+  /** The newest events the bus received (at most `limit`, and at most the ring's size), newest first. */
+  recent(limit = Number.POSITIVE_INFINITY): RecentEvent[] {
+    const ring = this.recentRing;
+    const newestFirst = [...ring.slice(0, this.recentNext).reverse(), ...ring.slice(this.recentNext).reverse()];
+    return newestFirst.slice(0, Math.max(0, limit));
+  }
+
+  private remember(entry: RecentEvent): void {
+    const size = this.options.recentEvents ?? DEFAULT_RECENT_EVENTS;
+    if (size <= 0) return;
+    if (this.recentRing.length < size) this.recentRing.push(entry);
+    else this.recentRing[this.recentNext] = entry;
+    this.recentNext = (this.recentNext + 1) % size;
   }
 
   async handle(operation: string, body: any): Promise<unknown> {
@@ -217,10 +274,17 @@ export class EventBridgeService implements ServiceBackend {
   /** Starts the deliveries of every matching rule's targets; false when no rule matched. */
   private route(bus: string, event: EventBridgeEvent, journal: boolean): boolean {
     const deliveries: Promise<void>[] = [];
+    const recent: RecentEvent = { bus, event, receivedAt: Date.now(), rules: [], deliveries: [], ...(journal ? {} : { resumed: true }) };
+    this.remember(recent);
     for (const { rule, matches } of this.rules) {
       if (rule.busName !== bus || !rule.enabled || !matches(event)) continue;
       if (journal && deliveries.length === 0) this.inbox.append({ op: 'accepted', bus, event });
-      for (const target of rule.targets) deliveries.push(this.deliverWithRetries(rule, target, event));
+      recent.rules.push(rule.name);
+      for (const target of rule.targets) {
+        const delivery: RecentDelivery = { rule: rule.name, targetArn: target.arn, outcome: 'delivering', attempts: 0, executionArns: [] };
+        recent.deliveries.push(delivery);
+        deliveries.push(this.deliverWithRetries(rule, target, event, delivery));
+      }
     }
     if (deliveries.length === 0) return false;
     this.track(Promise.all(deliveries).then(() => this.inbox.append({ op: 'settled', id: event.id })));
@@ -228,23 +292,29 @@ export class EventBridgeService implements ServiceBackend {
   }
 
   /** At-least-once delivery under the target's retry policy, then its dead-letter queue, as AWS does. */
-  private async deliverWithRetries(rule: RuleModel, target: RuleTargetModel, event: EventBridgeEvent): Promise<void> {
+  private async deliverWithRetries(rule: RuleModel, target: RuleTargetModel, event: EventBridgeEvent, delivery: RecentDelivery): Promise<void> {
     const input = targetInput(target, event);
     const deadline = Date.now() + target.retryPolicy.maximumEventAgeInSeconds * 1000;
+    const started = ({ executionArn }: DeliveryReceipt) => void delivery.executionArns.push(executionArn);
     for (let attempt = 0; ; attempt++) {
+      delivery.attempts = attempt + 1;
       try {
-        await this.options.deliver(target, input, rule);
+        await this.options.deliver(target, input, rule, started);
         this.counters.delivered += 1;
+        delivery.outcome = 'delivered';
         return;
       } catch (error) {
         const err = error as Error;
+        delivery.error = `${err.name}: ${err.message}`;
         const exhausted = attempt >= target.retryPolicy.maximumRetryAttempts || Date.now() >= deadline;
         if (!exhausted) {
+          delivery.outcome = 'retrying';
           this.counters.deliveryRetries += 1;
           const delay = this.options.retryDelayMs?.(attempt) ?? Math.min(1000 * 2 ** attempt, 60_000) * Math.random();
           await new Promise((resolve) => setTimeout(resolve, delay));
           continue;
         }
+        delivery.outcome = target.deadLetterArn ? 'dead-lettered' : 'dropped';
         if (target.deadLetterArn) {
           this.counters.deadLettered += 1;
           this.options.deadLetter(target.deadLetterArn, JSON.stringify(event), {

@@ -42,14 +42,19 @@ export class FaultInjector {
   private readonly seed: number;
   private readonly occurrences = new Map<string, number>();
 
-  constructor(private readonly options: FaultOptions = {}) {
+  constructor(private options: FaultOptions = {}) {
     this.seed = options.seed ?? 1;
-    for (const kind of FAULT_KINDS) {
-      const rate = options[kind];
-      for (const value of typeof rate === 'object' ? Object.values(rate) : [rate ?? 0]) {
-        if (!(value >= 0 && value <= 1)) throw new RangeError(`fault rate ${kind} must be between 0 and 1, got ${value}`);
-      }
-    }
+    checkRates(options);
+  }
+
+  /**
+   * Changes the rates of a running runtime (the seed stays): `setRates({ lambdaErrors: 0 })` turns
+   * injected Lambda errors off, e.g. to show that a redrive succeeds once the fault is gone.
+   */
+  setRates(rates: Pick<FaultOptions, FaultKind>): void {
+    const next = { ...this.options, ...rates };
+    checkRates(next);
+    this.options = next;
   }
 
   get enabled(): boolean {
@@ -121,6 +126,15 @@ export class FaultInjector {
   private uniform(kind: string, key: string, occurrence: number): number {
     const digest = createHash('sha256').update(`${this.seed}|${kind}|${key}|${occurrence}`).digest();
     return digest.readUInt32BE(0) / 2 ** 32;
+  }
+}
+
+function checkRates(options: FaultOptions): void {
+  for (const kind of FAULT_KINDS) {
+    const rate = options[kind];
+    for (const value of typeof rate === 'object' ? Object.values(rate) : [rate ?? 0]) {
+      if (!(value >= 0 && value <= 1)) throw new RangeError(`fault rate ${kind} must be between 0 and 1, got ${value}`);
+    }
   }
 }
 

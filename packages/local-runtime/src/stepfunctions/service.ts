@@ -24,8 +24,11 @@ export interface Execution {
   done: Promise<void>;
 }
 
-/** Calls a Lambda function by ARN or name and returns its result, or throws an error whose name is the errorType. */
-export type InvokeFunction = (functionArnOrName: string, payload: unknown) => Promise<unknown>;
+/**
+ * Calls a Lambda function by ARN or name and returns its result, or throws an error whose name is the
+ * errorType. `requestId` is the invocation's Lambda request id (its log lines carry it).
+ */
+export type InvokeFunction = (functionArnOrName: string, payload: unknown, options?: { requestId?: string }) => Promise<unknown>;
 
 /** An AWS SDK service integration (`arn:aws:states:::aws-sdk:<service>:<action>`): the action's result, or throws. */
 export type CallAwsService = (service: string, action: string, parameters: unknown) => Promise<unknown>;
@@ -194,10 +197,14 @@ export class StepFunctionsService implements ServiceBackend {
     const payload = wrapped ? input?.Payload : input;
     history.record({ timestamp: Date.now(), stateName, type: 'TaskScheduled', taskScheduledEventDetails: { resourceType: 'lambda', resource: 'invoke', region: this.options.region, parameters: JSON.stringify(input) } });
     history.record({ timestamp: Date.now(), stateName, type: 'TaskStarted', taskStartedEventDetails: { resourceType: 'lambda', resource: 'invoke' } });
+    // One Lambda request id per attempt: AWS returns it in the Invoke response (SdkResponseMetadata), and
+    // the function's START/END/REPORT and log lines carry it. Recorded on the task's history event as
+    // `requestId` too (a local addition), where the output does not carry it (a failure, a bare ARN).
+    const requestId = randomUUID();
     try {
-      const result = await this.options.invokeFunction(functionName, payload);
-      const output = wrapped ? { ExecutedVersion: '$LATEST', Payload: result, StatusCode: 200, SdkHttpMetadata: { HttpStatusCode: 200 }, SdkResponseMetadata: { RequestId: randomUUID() } } : result;
-      history.record({ timestamp: Date.now(), stateName, type: 'TaskSucceeded', taskSucceededEventDetails: { resourceType: 'lambda', resource: 'invoke', output: JSON.stringify(output) } });
+      const result = await this.options.invokeFunction(functionName, payload, { requestId });
+      const output = wrapped ? { ExecutedVersion: '$LATEST', Payload: result, StatusCode: 200, SdkHttpMetadata: { HttpStatusCode: 200 }, SdkResponseMetadata: { RequestId: requestId } } : result;
+      history.record({ timestamp: Date.now(), stateName, type: 'TaskSucceeded', taskSucceededEventDetails: { resourceType: 'lambda', resource: 'invoke', output: JSON.stringify(output), requestId } });
       return output;
     } catch (error) {
       const err = error instanceof Error ? error : new Error(String(error));
@@ -205,7 +212,7 @@ export class StepFunctionsService implements ServiceBackend {
       if (err instanceof AwsServiceError) err.name = `Lambda.${err.code}`;
       const payloadError = (err as { payload?: Record<string, unknown> }).payload;
       const cause = JSON.stringify({ errorType: err.name, errorMessage: err.message, ...(payloadError?.trace ? { trace: payloadError.trace } : {}) });
-      history.record({ timestamp: Date.now(), stateName, type: 'TaskFailed', taskFailedEventDetails: { resourceType: 'lambda', resource: 'invoke', error: err.name, cause } });
+      history.record({ timestamp: Date.now(), stateName, type: 'TaskFailed', taskFailedEventDetails: { resourceType: 'lambda', resource: 'invoke', error: err.name, cause, requestId } });
       // The engine matches Retry/Catch on `name`; Catch reports the message and a failed execution the
       // cause as its Cause: both are the Lambda error JSON, as on AWS.
       const failure = new Error(cause, { cause });

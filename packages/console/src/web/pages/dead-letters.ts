@@ -1,4 +1,4 @@
-import { getJson } from '../api';
+import { getJson, postJson } from '../api';
 import { formatTime, h, link, prettyJson, replace } from '../dom';
 import { coalesced } from '../live';
 import type { PageContext } from '../router';
@@ -15,12 +15,64 @@ interface DeadLetter {
 }
 
 /** What the dead-letter queues hold (read in place: nothing received or hidden), with the failed execution. */
+interface RedriveSummary {
+  received?: number;
+  redriven: number;
+  kept?: Record<string, number>;
+  failed?: number;
+  problems?: string[];
+}
+
 export async function deadLettersPage(ctx: PageContext): Promise<void> {
   const body = h('div');
-  ctx.root.append(h('h1', null, 'Dead letters'), h('p', { class: 'small muted' }, 'Redrive with `gamekeeper redrive` for now: the page cannot redrive yet.'), body);
+  const result = h('p', { class: 'redrive-result small', role: 'status', 'aria-live': 'polite', 'data-field': 'redrive-result' });
+  const includeInvalid = h('input', { type: 'checkbox', id: 'redrive-invalid' });
+  let busy = false;
+  const redrive = async (request: { messageId?: string; all?: boolean }, button: HTMLButtonElement) => {
+    if (busy) return;
+    busy = true;
+    button.disabled = true;
+    result.className = 'redrive-result small';
+    result.textContent = 'redriving…';
+    try {
+      const summary = await postJson<RedriveSummary>('redrive', request);
+      result.textContent = describeRedrive(summary);
+      result.dataset.redriven = String(summary.redriven);
+      refresh();
+    } catch (error) {
+      result.className = 'redrive-result small error-text';
+      result.textContent = `Redrive failed: ${error instanceof Error ? error.message : String(error)}`;
+    } finally {
+      busy = false;
+      button.disabled = false;
+    }
+  };
+  const redriveAll: HTMLButtonElement = h(
+    'button',
+    { type: 'button', class: 'primary', 'data-action': 'redrive-all', on: { click: () => void redrive(includeInvalid.checked ? { all: true } : {}, redriveAll) } },
+    'Redrive all',
+  );
+  const bar = h(
+    'div',
+    { class: 'redrive-bar' },
+    redriveAll,
+    h('label', { for: 'redrive-invalid', class: 'small' }, includeInvalid, ' also events that failed validation (InvalidGameEvent): they fail again until the code accepts them'),
+  );
+  const note = h('p', { class: 'small muted' }, 'Redrive re-sends each dead letter’s event to its bus and deletes it once EventBridge accepted it, as `gamekeeper redrive` does.');
+  ctx.root.append(h('h1', null, 'Dead letters'), note, bar, result, body);
   const refresh = coalesced(async () => {
-    const { queues } = await getJson<{ queues: { queue: string; messages: DeadLetter[] }[] }>('dead-letters');
+    const { queues, redrive: canRedrive } = await getJson<{ queues: { queue: string; messages: DeadLetter[] }[]; redrive?: boolean }>('dead-letters');
     if (!ctx.current()) return;
+    bar.hidden = !canRedrive;
+    if (!canRedrive) note.textContent = 'This runtime was started without redrive from the page: use `gamekeeper redrive`.';
+    const one = (m: DeadLetter) => {
+      const button: HTMLButtonElement = h(
+        'button',
+        { type: 'button', 'data-action': 'redrive', 'aria-label': `Redrive message ${m.messageId}`, on: { click: () => void redrive({ messageId: m.messageId, ...(includeInvalid.checked ? { all: true } : {}) }, button) } },
+        'Redrive',
+      );
+      return canRedrive ? h('td', null, button) : null;
+    };
     replace(
       body,
       ...queues.map((q) =>
@@ -33,7 +85,7 @@ export async function deadLettersPage(ctx: PageContext): Promise<void> {
             : h(
                 'table',
                 { class: 'grid dead-letters' },
-                h('thead', null, h('tr', null, ...['Sent', 'Error', 'Message', 'Event', 'Execution', 'Body'].map((c) => h('th', { scope: 'col' }, c)))),
+                h('thead', null, h('tr', null, ...['Sent', 'Error', 'Message', 'Event', 'Execution', 'Body', ...(canRedrive ? [''] : [])].map((c) => h('th', { scope: 'col' }, c)))),
                 h(
                   'tbody',
                   null,
@@ -48,6 +100,7 @@ export async function deadLettersPage(ctx: PageContext): Promise<void> {
                       h('td', { class: 'small' }, String(event?.['detail-type'] ?? ''), h('br'), h('span', { class: 'mono' }, String(event?.detail?.eventId ?? '')), h('br'), h('span', { class: 'mono' }, String(event?.detail?.playerId ?? ''))),
                       h('td', null, m.executionArn ? link(executionRoute(m.executionArn), m.executionArn.split(':').pop() ?? m.executionArn) : ''),
                       h('td', null, h('details', null, h('summary', null, 'event'), h('pre', { class: 'json' }, prettyJson(m.body)))),
+                      one(m),
                     );
                   }),
                 ),
@@ -64,6 +117,15 @@ export async function deadLettersPage(ctx: PageContext): Promise<void> {
     refresh();
   });
   refresh();
+}
+
+function describeRedrive(s: RedriveSummary): string {
+  const kept = Object.entries(s.kept ?? {}).map(([reason, n]) => `${n} ${reason}`);
+  const parts = [`${s.redriven} redriven`];
+  if (kept.length > 0) parts.push(`kept: ${kept.join(', ')}`);
+  if (s.failed) parts.push(`${s.failed} could not be re-sent`);
+  if (s.redriven === 0 && (s.received ?? 0) === 0) parts.push('nothing to redrive (no visible dead letter matched)');
+  return `${parts.join('; ')}.${s.problems && s.problems.length > 0 ? ` ${s.problems.join('; ')}` : ''}`;
 }
 
 function parse(text: string): Record<string, any> | undefined {

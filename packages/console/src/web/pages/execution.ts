@@ -1,6 +1,6 @@
 import type { LaidOutGraph } from '../../graph/layout';
 import type { StateOutcomeKind, StateView } from '../../server/outcomes';
-import { getJson } from '../api';
+import { AwsError, aws, getJson } from '../api';
 import { type Child, formatDuration, formatTime, h, link, prettyJson, replace, statusBadge } from '../dom';
 import { graphView, outcomeLegend } from '../graph-view';
 import { coalesced } from '../live';
@@ -11,6 +11,13 @@ interface ExecutionDetail {
   execution: ExecutionSummary & { input: string; output?: string; cause?: string };
   events: ({ id: number; previousEventId: number; type: string; timestamp: number } & Record<string, unknown>)[];
   states: Record<string, StateView>;
+  functions?: Record<string, { functionName: string; logGroupName?: string }>;
+}
+
+interface LogLine {
+  timestamp: number;
+  message: string;
+  logStreamName?: string;
 }
 
 const OUTCOME_ORDER: StateOutcomeKind[] = ['failed', 'caught', 'running', 'retried', 'succeeded'];
@@ -32,6 +39,9 @@ export async function executionPage(ctx: PageContext): Promise<void> {
     return entered().find((s) => s.type === 'Task')?.name ?? entered()[0]?.name;
   };
   let selected = firstInteresting();
+  /** The attempt whose log lines are shown, per state (default: the last one). */
+  const chosenAttempt = new Map<string, number>();
+  const logs = new Map<string, Promise<LogLine[]>>();
 
   const header = h('div', { class: 'execution-header' });
   const graphBox = h('div', { class: 'graph-box' });
@@ -136,8 +146,67 @@ export async function executionPage(ctx: PageContext): Promise<void> {
       state.error !== undefined
         ? [h('h3', null, 'Error'), h('pre', { class: 'json error-text', 'data-field': 'state-error' }, state.error), h('h3', null, 'Cause'), h('pre', { class: 'json', 'data-field': 'state-cause' }, prettyJson(state.cause ?? ''))]
         : null,
-      h('p', { class: 'small muted' }, 'Function log lines for this execution are not available from the runtime yet.'),
+      functionLog(state),
     );
+  };
+
+  /** The selected state's function log lines for one attempt: CloudWatch Logs FilterLogEvents on its request id. */
+  const functionLog = (state: StateView): Child => {
+    const fn = detail.functions?.[state.name];
+    if (!fn || state.attempts.length === 0) return null;
+    const index = Math.min(chosenAttempt.get(state.name) ?? state.attempts.length - 1, state.attempts.length - 1);
+    const attempt = state.attempts[index]!;
+    const lines = h('pre', { class: 'log-lines', 'data-field': 'state-logs', 'aria-live': 'polite' }, 'loading…');
+    const tabs =
+      state.attempts.length > 1
+        ? h(
+            'div',
+            { class: 'attempt-tabs', role: 'group', 'aria-label': 'Attempt' },
+            ...state.attempts.map((_, i) =>
+              h('button', { type: 'button', 'aria-pressed': String(i === index), on: { click: () => (chosenAttempt.set(state.name, i), drawState()) } }, `attempt ${i + 1}`),
+            ),
+          )
+        : null;
+    const section = h(
+      'section',
+      { class: 'function-log', 'aria-label': 'Function log' },
+      h('h3', null, 'Function log'),
+      h('p', { class: 'small muted', 'data-field': 'log-source' }, h('span', { class: 'mono' }, fn.functionName), attempt.requestId ? [' · request ', h('span', { class: 'mono' }, attempt.requestId)] : null),
+      tabs,
+      lines,
+    );
+    if (!attempt.requestId) {
+      lines.textContent = 'The runtime recorded no Lambda request id for this attempt.';
+      return section;
+    }
+    if (!fn.logGroupName) {
+      lines.textContent = 'The template names no log group for this function.';
+      return section;
+    }
+    const key = attempt.requestId;
+    let pending = logs.get(key);
+    if (!pending) {
+      pending = fetchLogLines(fn.logGroupName, key, attempt.scheduledAt);
+      // Complete once the attempt ended; until then fetch again on the next draw.
+      if (attempt.endedAt !== undefined) logs.set(key, pending);
+    }
+    pending.then(
+      (found) => {
+        if (found.length === 0) {
+          lines.textContent =
+            attempt.error === 'Lambda.ServiceException'
+              ? 'No log lines: the Lambda service failed this invocation before the function ran.'
+              : `No log lines in ${fn.logGroupName} for this request id.`;
+        } else {
+          lines.textContent = found.map((l) => `${formatTime(l.timestamp)}  ${l.message.replace(/\n$/, '')}`).join('\n');
+        }
+      },
+      (error: unknown) => {
+        logs.delete(key);
+        lines.textContent = `Could not read the log: ${error instanceof AwsError ? `${error.code}: ${error.message}` : String(error)}`;
+      },
+    );
+    return section;
   };
 
   const drawTimeline = () => {
@@ -204,6 +273,24 @@ export async function executionPage(ctx: PageContext): Promise<void> {
     draw();
   });
   ctx.live(refresh);
+}
+
+/** Every log event of the group that carries the request id (START, the function's lines, END, REPORT), oldest first. */
+async function fetchLogLines(logGroupName: string, requestId: string, after: number): Promise<LogLine[]> {
+  const lines: LogLine[] = [];
+  let nextToken: string | undefined;
+  for (let page = 0; page < 10; page++) {
+    const response = await aws<{ events?: LogLine[]; nextToken?: string }>('Logs_20140328.FilterLogEvents', '1.1', {
+      logGroupName,
+      filterPattern: `"${requestId}"`,
+      startTime: after - 60_000,
+      ...(nextToken ? { nextToken } : {}),
+    });
+    lines.push(...(response.events ?? []));
+    nextToken = response.nextToken;
+    if (!nextToken) break;
+  }
+  return lines.sort((a, b) => a.timestamp - b.timestamp);
 }
 
 function fact(label: string, value: Child): HTMLElement[] {
