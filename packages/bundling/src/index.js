@@ -29,6 +29,7 @@ export const FUNCTION_BUNDLING = Object.freeze({
  * `nodejs22.x` runtime provides `@aws-sdk/*`, so the CDK leaves it out of the asset (its default); no
  * runtime here provides it, so this bundles it in.
  */
+/** @param {{ entry: string; outfile: string; logLevel?: import('esbuild').LogLevel }} options */
 export async function bundleFunction({ entry, outfile, logLevel = 'error' }) {
   mkdirSync(dirname(outfile), { recursive: true });
   const { metafile } = await build({
@@ -46,6 +47,6 @@ export async function bundleFunction({ entry, outfile, logLevel = 'error' }) {
     metafile: true,
   });
   // What went into the bundle, so a watcher knows which functions a saved file belongs to.
-  const inputs = Object.keys(metafile.inputs).map((input) => resolve(input));
+  const inputs = Object.keys(metafile?.inputs ?? {}).map((input) => resolve(input));
   return { outfile, inputs };
 }
