@@ -1,96 +1,94 @@
-import { COMPLETION_DETAIL_TYPES, EVENT_BUS_NAME, Source } from '@gamekeeper/contracts';
-// Each service's `config` entry only: its env-var names and table keys, without loading handler code
-// (no SDK, no Powertools) into synthesis.
-import { COMPLETED_GAME_TABLE_ENV, completedGameTableKey } from '@gamekeeper/game-store/config';
-import { COMPLETED_LEVEL_TABLE_ENV, completedLevelTableKey } from '@gamekeeper/level-store/config';
-import { DEFAULT_METRICS_NAMESPACE, IDEMPOTENCY_TABLE_ENV, IDEMPOTENCY_TTL_ATTRIBUTE, METRICS_NAMESPACE_ENV, idempotencyTableKey } from '@gamekeeper/metric/config';
-import { EVENT_BUS_ENV } from '@gamekeeper/report/config';
+import { COMPLETION_DETAIL_TYPES, DetailType, EVENT_BUS_NAME, Source } from '@gamekeeper/contracts';
+import { DEFAULT_METRICS_NAMESPACE } from '@gamekeeper/metric/config';
 import { Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
 import { Alarm, ComparisonOperator, type IMetric, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
-import { AttributeType, BillingMode, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
-import { EventBus, Rule } from 'aws-cdk-lib/aws-events';
-import { SfnStateMachine } from 'aws-cdk-lib/aws-events-targets';
-import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import type { Table } from 'aws-cdk-lib/aws-dynamodb';
+import { type Archive, EventBus, Rule } from 'aws-cdk-lib/aws-events';
+import { LambdaFunction, SfnStateMachine } from 'aws-cdk-lib/aws-events-targets';
 import { Alias } from 'aws-cdk-lib/aws-kms';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Topic } from 'aws-cdk-lib/aws-sns';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
-import { DefinitionBody, LogLevel, StateMachine, StateMachineType } from 'aws-cdk-lib/aws-stepfunctions';
+import { DefinitionBody, type IChainable, LogLevel, StateMachine, StateMachineType } from 'aws-cdk-lib/aws-stepfunctions';
 import type { Construct } from 'constructs';
-import { GameFunction } from './game-function';
+import { CompletionsApi, type CompletionsApiAuthorization, type CompletionsApiThrottle } from './completions-api';
+import { GameStoreFunction, LevelStoreFunction, MetricFunction, ReportFunction, gameTable } from './functions';
 import { HousekeepingWorkflow } from './housekeeping-workflow';
 import { acknowledgeNagFindings } from './nag-acknowledgements';
+import { RebuildWorkflow } from './rebuild-workflow';
+
+/**
+ * How much the state machines log to CloudWatch Logs. `ERROR` (the default): failed executions only,
+ * without execution data (inputs and outputs). `ALL`: every state transition with its input and output,
+ * for debugging; on Express this costs about as much as the rest of the flow (see the README).
+ */
+export type StateMachineLogLevel = 'ERROR' | 'ALL';
 
 export interface GamekeeperStackProps extends StackProps {
   /** CloudWatch namespace of the completion metrics. */
   metricsNamespace?: string;
+  /** State machine logging for both machines. Default `ERROR` (no execution data). */
+  stateMachineLogLevel?: StateMachineLogLevel;
+  /** How long the bus archive keeps completion events (the Rebuild's source). Default 365 days. */
+  archiveRetention?: Duration;
+  /** How many events the Rebuild writes at once (its Map's MaxConcurrency), 1 to 40. Default 10. */
+  rebuildMaxConcurrency?: number;
+  /** The HTTP API's authorization. Default IAM (SigV4). */
+  apiAuthorization?: CompletionsApiAuthorization;
+  /** The HTTP API's stage throttling. Default 50 requests/s, burst 100. */
+  apiThrottle?: CompletionsApiThrottle;
 }
 
-interface KeySchema {
-  partitionKey: string;
-  sortKey?: string;
-}
+export const DEFAULT_ARCHIVE_RETENTION = Duration.days(365);
+export const DEFAULT_REBUILD_MAX_CONCURRENCY = 10;
 
-/** The deployed system: bus and rule, the housekeeping state machine, four functions, three tables, alarms. */
+/**
+ * The deployed system: bus, archive and two rules; the housekeeping and rebuild state machines; the HTTP
+ * API; four functions, three tables, alarms.
+ */
 export class GamekeeperStack extends Stack {
   readonly bus: EventBus;
+  readonly archive: Archive;
   readonly rule: Rule;
+  /** `Report.LevelReportGenerated` → the metric function directly. */
+  readonly reportRule: Rule;
   readonly stateMachine: StateMachine;
+  readonly rebuildStateMachine: StateMachine;
+  readonly api: CompletionsApi;
   readonly deadLetterQueue: Queue;
-  readonly functions: { report: GameFunction; levelStore: GameFunction; gameStore: GameFunction; metric: GameFunction };
+  readonly functions: { report: ReportFunction; levelStore: LevelStoreFunction; gameStore: GameStoreFunction; metric: MetricFunction };
   readonly tables: { completedLevel: Table; completedGame: Table; metricIdempotency: Table };
 
   constructor(scope: Construct, id: string, props: GamekeeperStackProps = {}) {
     super(scope, id, props);
     const metricsNamespace = props.metricsNamespace ?? DEFAULT_METRICS_NAMESPACE;
+    const logLevel = props.stateMachineLogLevel ?? 'ERROR';
 
     this.bus = new EventBus(this, 'GameEventsBus', { eventBusName: EVENT_BUS_NAME });
+    const completions = { source: [Source.GameBackend], detailType: [...COMPLETION_DETAIL_TYPES] };
+    // Every completion, kept for the Rebuild (the tables are folds of these events).
+    this.archive = this.bus.archive('CompletionsArchive', {
+      description: 'Level and game completions from the game backend, the source of a Rebuild',
+      eventPattern: completions,
+      retention: props.archiveRetention ?? DEFAULT_ARCHIVE_RETENTION,
+    });
 
     this.tables = {
-      completedLevel: this.table('CompletedLevel', completedLevelTableKey),
-      completedGame: this.table('CompletedGame', completedGameTableKey),
-      metricIdempotency: this.table('MetricIdempotency', idempotencyTableKey, IDEMPOTENCY_TTL_ATTRIBUTE),
+      completedLevel: gameTable(this, 'CompletedLevelTable', LevelStoreFunction.tableKey),
+      completedGame: gameTable(this, 'CompletedGameTable', GameStoreFunction.tableKey),
+      metricIdempotency: gameTable(this, 'MetricIdempotencyTable', MetricFunction.tableKey, MetricFunction.timeToLiveAttribute),
     };
 
-    const report = new GameFunction(this, 'Report', {
-      servicePackage: '@gamekeeper/report',
-      serviceName: 'report',
-      description: 'GenerateReport: builds the level report and publishes it on the bus',
-      environment: { [EVENT_BUS_ENV]: this.bus.eventBusName },
-    });
-    this.bus.grantPutEventsTo(report.function);
+    this.functions = {
+      report: new ReportFunction(this, 'Report', { bus: this.bus }),
+      levelStore: new LevelStoreFunction(this, 'LevelStore', { table: this.tables.completedLevel }),
+      gameStore: new GameStoreFunction(this, 'GameStore', { table: this.tables.completedGame }),
+      metric: new MetricFunction(this, 'Metric', { idempotencyTable: this.tables.metricIdempotency, namespace: metricsNamespace }),
+    };
+    const { report, levelStore, gameStore, metric } = this.functions;
 
-    const levelStore = new GameFunction(this, 'LevelStore', {
-      servicePackage: '@gamekeeper/level-store',
-      serviceName: 'level-store',
-      description: 'UpdateCompletedLevel: records level completions, replay-safe',
-    }).bindTable({ table: this.tables.completedLevel, envVar: COMPLETED_LEVEL_TABLE_ENV });
-
-    const gameStore = new GameFunction(this, 'GameStore', {
-      servicePackage: '@gamekeeper/game-store',
-      serviceName: 'game-store',
-      description: 'UpdateCompletedGame: records game completions, replay-safe',
-    }).bindTable({ table: this.tables.completedGame, envVar: COMPLETED_GAME_TABLE_ENV });
-
-    const metric = new GameFunction(this, 'Metric', {
-      servicePackage: '@gamekeeper/metric',
-      serviceName: 'metric',
-      description: 'LogMetric: CloudWatch metrics for each completion, once per event',
-      environment: { [METRICS_NAMESPACE_ENV]: metricsNamespace },
-    }).bindTable({
-      table: this.tables.metricIdempotency,
-      envVar: IDEMPOTENCY_TABLE_ENV,
-      // Powertools idempotency records: create, read, complete, and release on failure.
-      actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'],
-    });
-    // PutMetricData has no resource-level permissions; the namespace condition is the narrowest scope.
-    metric.function.addToRolePolicy(
-      new PolicyStatement({ actions: ['cloudwatch:PutMetricData'], resources: ['*'], conditions: { StringEquals: { 'cloudwatch:namespace': metricsNamespace } } }),
-    );
-    this.functions = { report, levelStore, gameStore, metric };
-
-    // The one dead-letter store: events EventBridge could not deliver (the rule's DLQ) and events whose
+    // The one dead-letter store: events EventBridge could not deliver (both rules' DLQ) and events whose
     // housekeeping failed after its retries (the state machine's Catch). Both carry the event as the body.
     this.deadLetterQueue = new Queue(this, 'DeadLetterQueue', {
       encryption: QueueEncryption.SQS_MANAGED,
@@ -98,37 +96,39 @@ export class GamekeeperStack extends Stack {
       retentionPeriod: Duration.days(14),
     });
 
-    const workflow = new HousekeepingWorkflow(this, 'Workflow', {
-      deadLetters: this.deadLetterQueue,
-      report: report.function,
-      levelStore: levelStore.function,
-      gameStore: gameStore.function,
-      metric: metric.function,
-    });
-    this.stateMachine = new StateMachine(this, 'HousekeepingStateMachine', {
-      stateMachineType: StateMachineType.EXPRESS,
-      definitionBody: DefinitionBody.fromChainable(workflow.definition),
-      tracingEnabled: true,
-      logs: {
-        destination: new LogGroup(this, 'HousekeepingLogs', { retention: RetentionDays.ONE_MONTH, removalPolicy: RemovalPolicy.DESTROY }),
-        level: LogLevel.ALL,
-        includeExecutionData: true,
-      },
-    });
+    const workflow = new HousekeepingWorkflow(this, 'Workflow', { deadLetters: this.deadLetterQueue, report, levelStore, gameStore, metric });
+    this.stateMachine = this.stateMachineOf('Housekeeping', workflow.definition, logLevel);
 
+    // Rebuild: the same writers over a batch of events; no report, no metric.
+    const rebuild = new RebuildWorkflow(this, 'RebuildWorkflow', {
+      levelStore,
+      gameStore,
+      maxConcurrency: props.rebuildMaxConcurrency ?? DEFAULT_REBUILD_MAX_CONCURRENCY,
+    });
+    this.rebuildStateMachine = this.stateMachineOf('Rebuild', rebuild.definition, logLevel);
+
+    // The same delivery guarantees for every rule: 12 attempts over up to 6 hours, then the DLQ.
+    const delivery = { deadLetterQueue: this.deadLetterQueue, retryAttempts: 12, maxEventAge: Duration.hours(6) };
     this.rule = new Rule(this, 'HousekeepingRule', {
       eventBus: this.bus,
       description: 'Level and game completions from the game backend start the housekeeping',
-      eventPattern: { source: [Source.GameBackend], detailType: [...COMPLETION_DETAIL_TYPES] },
-      targets: [
-        new SfnStateMachine(this.stateMachine, {
-          deadLetterQueue: this.deadLetterQueue,
-          retryAttempts: 12,
-          maxEventAge: Duration.hours(6),
-        }),
-      ],
+      eventPattern: completions,
+      targets: [new SfnStateMachine(this.stateMachine, delivery)],
+    });
+    // One function alone on an event: the metric function counts reports by rating, no state machine.
+    this.reportRule = new Rule(this, 'ReportMetricRule', {
+      eventBus: this.bus,
+      description: 'Level reports from the report service are counted by the metric function',
+      eventPattern: { source: [Source.Report], detailType: [DetailType.LevelReportGenerated] },
+      targets: [new LambdaFunction(metric.function, delivery)],
     });
 
+    this.api = new CompletionsApi(this, 'CompletionsApi', {
+      levelStore,
+      gameStore,
+      ...(props.apiAuthorization ? { authorization: props.apiAuthorization } : {}),
+      ...(props.apiThrottle ? { throttle: props.apiThrottle } : {}),
+    });
     const alarms = new Topic(this, 'AlarmTopic', { masterKey: Alias.fromAliasName(this, 'SnsManagedKey', 'alias/aws/sns'), enforceSSL: true });
     // Both alarms page on the first occurrence in a minute; no data means nothing went wrong.
     const alarmOnFirst = (id: string, alarmDescription: string, metric: IMetric) =>
@@ -154,15 +154,17 @@ export class GamekeeperStack extends Stack {
     acknowledgeNagFindings(this);
   }
 
-  private table(id: string, key: KeySchema, timeToLiveAttribute?: string): Table {
-    return new Table(this, `${id}Table`, {
-      partitionKey: { name: key.partitionKey, type: AttributeType.STRING },
-      ...(key.sortKey ? { sortKey: { name: key.sortKey, type: AttributeType.STRING } } : {}),
-      billingMode: BillingMode.PAY_PER_REQUEST,
-      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
-      encryption: TableEncryption.AWS_MANAGED,
-      removalPolicy: RemovalPolicy.RETAIN,
-      ...(timeToLiveAttribute ? { timeToLiveAttribute } : {}),
+  /** An Express state machine (see the README for why both are Express) with X-Ray and its own log group. */
+  private stateMachineOf(name: string, definition: IChainable, logLevel: StateMachineLogLevel): StateMachine {
+    return new StateMachine(this, `${name}StateMachine`, {
+      stateMachineType: StateMachineType.EXPRESS,
+      definitionBody: DefinitionBody.fromChainable(definition),
+      tracingEnabled: true,
+      logs: {
+        destination: new LogGroup(this, `${name}Logs`, { retention: RetentionDays.ONE_MONTH, removalPolicy: RemovalPolicy.DESTROY }),
+        level: logLevel === 'ALL' ? LogLevel.ALL : LogLevel.ERROR,
+        includeExecutionData: logLevel === 'ALL',
+      },
     });
   }
 }

@@ -1,37 +1,14 @@
 import { Duration } from 'aws-cdk-lib';
-import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
-import { Choice, Condition, Fail, JitterType, JsonPath, Parallel, type TaskStateBase } from 'aws-cdk-lib/aws-stepfunctions';
-import { CallAwsService, LambdaInvoke } from 'aws-cdk-lib/aws-stepfunctions-tasks';
-import { DeadLetterAttribute, DetailType, ErrorName } from '@gamekeeper/contracts';
+import { Fail, JitterType, JsonPath, Parallel } from 'aws-cdk-lib/aws-stepfunctions';
+import { CallAwsService } from 'aws-cdk-lib/aws-stepfunctions-tasks';
+import { DeadLetterAttribute } from '@gamekeeper/contracts';
 import { Construct } from 'constructs';
+import { generateReportTask, isGameCompletedChoice, logMetricTask, type TaskFunction, updateCompletedGameTask, updateCompletedLevelTask } from './tasks';
 
-// Error names AWS and Powertools give (ours are the contracts' ErrorName), grouped by where they come from.
-
-/** The Lambda service's own errors, as the Lambda integration reports them. */
-export const LAMBDA_SERVICE_ERRORS = ['Lambda.ServiceException', 'Lambda.AWSLambdaException', 'Lambda.SdkClientException', 'Lambda.TooManyRequestsException'] as const;
-/** A timed-out invocation: every writer is replay-safe, so running it again is harmless. */
-export const TIMEOUT_ERRORS = ['Sandbox.Timedout'] as const;
-/** Throttling (DynamoDB, CloudWatch, EventBridge) that outlasted the SDK's own retries. */
-export const THROTTLING_ERRORS = ['ProvisionedThroughputExceededException', 'ThrottlingException', 'RequestLimitExceeded'] as const;
-/**
- * Powertools idempotency (the metric service): another attempt still holds the event's record (it ends
- * or expires), or the record could not be read or written (its table throttled).
- */
-export const IDEMPOTENCY_ERRORS = ['IdempotencyAlreadyInProgressError', 'IdempotencyPersistenceLayerError', 'IdempotencyInconsistentStateError'] as const;
-
-/**
- * Transient failures worth retrying: the groups above and the services' named retryable errors.
- * InvalidGameEvent is deliberately absent. (The order is the template's; keep it.)
- */
-export const RETRYABLE_ERRORS: string[] = [
-  ...LAMBDA_SERVICE_ERRORS,
-  ...TIMEOUT_ERRORS,
-  ...THROTTLING_ERRORS,
-  ErrorName.ConcurrentUpdateConflict,
-  ErrorName.ReportPublishFailed,
-  ...IDEMPOTENCY_ERRORS,
-];
+// The Retry policy, the error names and the task builders live in ./tasks (shared with the Rebuild
+// workflow); re-exported here for callers that import them from the workflow.
+export { IDEMPOTENCY_ERRORS, LAMBDA_SERVICE_ERRORS, RETRYABLE_ERRORS, THROTTLING_ERRORS, TIMEOUT_ERRORS } from './tasks';
 
 /** Where a failed execution's error and cause travel with the dead-lettered event (as the rule's DLQ does). */
 export const DEAD_LETTER_ATTRIBUTES = {
@@ -40,11 +17,12 @@ export const DEAD_LETTER_ATTRIBUTES = {
   execution: DeadLetterAttribute.ExecutionArn,
 } as const;
 
+/** The four functions, as constructs (`ReportFunction`, ...) or any Lambda functions. */
 export interface HousekeepingFunctions {
-  report: IFunction;
-  levelStore: IFunction;
-  gameStore: IFunction;
-  metric: IFunction;
+  report: TaskFunction;
+  levelStore: TaskFunction;
+  gameStore: TaskFunction;
+  metric: TaskFunction;
 }
 
 export interface HousekeepingWorkflowProps extends HousekeepingFunctions {
@@ -65,25 +43,10 @@ export class HousekeepingWorkflow extends Construct {
 
   constructor(scope: Construct, id: string, props: HousekeepingWorkflowProps) {
     super(scope, id);
-    const task = (name: string, fn: IFunction): TaskStateBase =>
-      new LambdaInvoke(this, name, {
-        stateName: name,
-        lambdaFunction: fn,
-        outputPath: '$.Payload',
-        // The explicit Retry below is the only one, so its backoff and jitter are what applies.
-        retryOnServiceExceptions: false,
-      }).addRetry({
-        errors: RETRYABLE_ERRORS,
-        interval: Duration.seconds(1),
-        backoffRate: 2,
-        maxAttempts: 6,
-        maxDelay: Duration.seconds(20),
-        jitterStrategy: JitterType.FULL,
-      });
-
-    const isGameCompleted = new Choice(this, 'IsGameCompleted', { stateName: 'IsGameCompleted' })
-      .when(Condition.stringEquals("$['detail-type']", DetailType.GameCompleted), task('UpdateCompletedGame', props.gameStore))
-      .otherwise(task('UpdateCompletedLevel', props.levelStore));
+    const isGameCompleted = isGameCompletedChoice(this, {
+      game: updateCompletedGameTask(this, props.gameStore),
+      level: updateCompletedLevelTask(this, props.levelStore),
+    });
 
     // The SDK integration (not the optimized sqs:sendMessage one, which has no message attributes in CDK).
     const attribute = (path: string) => ({ DataType: 'String', StringValue: JsonPath.stringAt(path) });
@@ -107,9 +70,9 @@ export class HousekeepingWorkflow extends Construct {
     const failed = new Fail(this, 'HousekeepingFailed', { stateName: 'HousekeepingFailed', errorPath: '$.failure.Error', causePath: '$.failure.Cause' });
 
     this.definition = new Parallel(this, 'Housekeeping', { stateName: 'Housekeeping' })
-      .branch(task('GenerateReport', props.report))
+      .branch(generateReportTask(this, props.report))
       .branch(isGameCompleted)
-      .branch(task('LogMetric', props.metric))
+      .branch(logMetricTask(this, props.metric))
       .addCatch(recordDeadLetter.next(failed), { errors: ['States.ALL'], resultPath: '$.failure' });
   }
 }

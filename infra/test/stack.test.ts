@@ -1,41 +1,23 @@
 import { COMPLETION_DETAIL_TYPES, DetailType, EVENT_BUS_NAME, Source } from '@gamekeeper/contracts';
-import { Match, Template } from 'aws-cdk-lib/assertions';
+import { Match, type Template } from 'aws-cdk-lib/assertions';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import aslValidator from 'asl-validator';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createGamekeeperApp } from '../src/app';
 import { RETRYABLE_ERRORS } from '../src/housekeeping-workflow';
+import { noBundling, type Resources, statesOf, synthesize } from './template';
 
-// Synthesized in-process without bundling: fast, and the template is the same but for asset hashes.
-const noBundling = { context: { 'aws:cdk:bundling-stacks': [] } };
 let template: Template;
-let resources: Record<string, { Type: string; Properties: Record<string, any>; Metadata?: Record<string, unknown> }>;
+let resources: Resources;
 let definition: Record<string, any>;
-
-const logicalIdOf = (type: string, prefix: string) => {
-  const id = Object.keys(resources).find((key) => resources[key]!.Type === type && key.startsWith(prefix));
-  if (!id) throw new Error(`no ${type} starting with ${prefix}`);
-  return id;
-};
-/** Turns the DefinitionString's Fn::Join (with function ARNs as Fn::GetAtt) into the ASL JSON. */
-const resolveDefinition = (value: any): string =>
-  value['Fn::Join'][1]
-    .map((part: any) => {
-      if (typeof part === 'string') return part;
-      if (part.Ref === 'AWS::Partition') return 'aws';
-      if (part.Ref) return `https://sqs.us-east-1.amazonaws.com/123456789012/${part.Ref}`;
-      return `arn:aws:lambda:us-east-1:123456789012:function:${part['Fn::GetAtt'][0]}`;
-    })
-    .join('');
-const statesOf = (def: any): Record<string, any> =>
-  Object.assign({}, def.States, ...Object.values<any>(def.States).flatMap((s) => (s.Branches ?? []).map(statesOf)));
+let rebuildDefinition: Record<string, any>;
+let logicalIdOf: (type: string, prefix: string) => string;
 
 beforeAll(() => {
-  const { stack } = createGamekeeperApp({ app: noBundling });
-  template = Template.fromStack(stack);
-  resources = template.toJSON().Resources;
-  const machine = resources[logicalIdOf('AWS::StepFunctions::StateMachine', 'HousekeepingStateMachine')]!;
-  definition = JSON.parse(resolveDefinition(machine.Properties.DefinitionString));
+  const synthesized = synthesize();
+  ({ template, resources, logicalIdOf } = synthesized);
+  definition = synthesized.definitionOf('HousekeepingStateMachine');
+  rebuildDefinition = synthesized.definitionOf('RebuildStateMachine');
 });
 
 describe('event bus and rule', () => {
@@ -65,16 +47,26 @@ describe('event bus and rule', () => {
 });
 
 describe('the housekeeping state machine', () => {
-  it('is an Express workflow with full logging and tracing', () => {
-    template.hasResourceProperties('AWS::StepFunctions::StateMachine', {
+  it('is an Express workflow with tracing, logging errors only and without execution data by default', () => {
+    expect(resources[logicalIdOf('AWS::StepFunctions::StateMachine', 'HousekeepingStateMachine')]!.Properties).toMatchObject({
       StateMachineType: 'EXPRESS',
       TracingConfiguration: { Enabled: true },
-      LoggingConfiguration: Match.objectLike({ Level: 'ALL', IncludeExecutionData: true }),
+      LoggingConfiguration: { Level: 'ERROR', IncludeExecutionData: false },
     });
   });
 
-  it('is valid ASL per asl-validator', () => {
-    const { isValid, errorsText } = aslValidator(definition);
+  it('logs ALL with execution data, on both machines, when the stack says so', () => {
+    const { ofType } = synthesize({ stateMachineLogLevel: 'ALL' });
+    const machines = ofType('AWS::StepFunctions::StateMachine');
+    expect(machines).toHaveLength(2);
+    for (const [, machine] of machines) expect(machine.Properties.LoggingConfiguration).toMatchObject({ Level: 'ALL', IncludeExecutionData: true });
+  });
+
+  it.each([
+    ['housekeeping', () => definition],
+    ['rebuild', () => rebuildDefinition],
+  ])('the %s machine is valid ASL per asl-validator (paths and ARNs checked)', (_name, definitionOf) => {
+    const { isValid, errorsText } = aslValidator(definitionOf(), { checkPaths: true, checkArn: true });
     expect(errorsText()).toBe('');
     expect(isValid).toBe(true);
   });
@@ -184,24 +176,27 @@ describe('least privilege', () => {
     expect(dataStatements(fn)).toEqual([{ Effect: 'Allow', Action: ['dynamodb:GetItem', 'dynamodb:PutItem'], Resource: [arnOf('AWS::DynamoDB::Table', table)] }]);
   });
 
-  it('lets the metric function put metrics in its namespace only, and use its idempotency table', () => {
-    const statements = dataStatements('Metric');
-    expect(statements).toContainEqual({ Effect: 'Allow', Action: 'cloudwatch:PutMetricData', Resource: '*', Condition: { StringEquals: { 'cloudwatch:namespace': 'Gamekeeper' } } });
-    expect(statements).toContainEqual({
-      Effect: 'Allow',
-      Action: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'],
-      Resource: [arnOf('AWS::DynamoDB::Table', 'MetricIdempotencyTable')],
-    });
-    expect(statements).toHaveLength(2);
+  it('lets the metric function use its idempotency table only (its metrics are EMF log lines: no CloudWatch API)', () => {
+    expect(dataStatements('Metric')).toEqual([
+      {
+        Effect: 'Allow',
+        Action: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'],
+        Resource: [arnOf('AWS::DynamoDB::Table', 'MetricIdempotencyTable')],
+      },
+    ]);
+    const metricFunction = resources[logicalIdOf('AWS::Lambda::Function', 'MetricFunction')]!;
+    expect(metricFunction.Properties.Environment.Variables).toMatchObject({ METRICS_NAMESPACE: 'Gamekeeper' });
   });
 
-  it('lets the state machine invoke the four functions and nothing else', () => {
-    const role = logicalIdOf('AWS::IAM::Role', 'HousekeepingStateMachineRole');
+  it.each([
+    ['HousekeepingStateMachineRole', ['Report', 'LevelStore', 'GameStore', 'Metric']],
+    ['RebuildStateMachineRole', ['LevelStore', 'GameStore']],
+  ])('lets %s invoke %j and nothing else', (rolePrefix, functions) => {
+    const role = logicalIdOf('AWS::IAM::Role', rolePrefix);
     const policy = Object.values(resources).find((r) => r.Type === 'AWS::IAM::Policy' && r.Properties.Roles.some((x: any) => x.Ref === role))!;
     const invoke = policy.Properties.PolicyDocument.Statement.filter((s: any) => actions(s).includes('lambda:InvokeFunction'));
-    const targets = invoke.flatMap((s: any) => [s.Resource].flat()).map((r: any) => JSON.stringify(r));
-    for (const fn of ['Report', 'LevelStore', 'GameStore', 'Metric']) expect(targets.some((t: string) => t.includes(`${fn}Function`))).toBe(true);
-    expect(targets.every((t: string) => /(Report|LevelStore|GameStore|Metric)Function/.test(t))).toBe(true);
+    const invoked = new Set(invoke.flatMap((s: any) => [s.Resource].flat()).map((r: any) => JSON.stringify(r).match(/"(\w+?)Function[0-9A-F]{8}"/)?.[1]));
+    expect([...invoked].sort()).toEqual([...functions].sort());
   });
 });
 
@@ -236,9 +231,8 @@ describe('every IAM statement in the stack', () => {
         `LevelStoreFunction: ${xray}`,
         'LevelStoreFunction: Allow dynamodb:GetItem,dynamodb:PutItem on CompletedLevelTable',
         `MetricFunction: ${xray}`,
+        // Metrics are EMF log lines (AWSLambdaBasicExecutionRole's own log group): no cloudwatch:PutMetricData.
         'MetricFunction: Allow dynamodb:GetItem,dynamodb:PutItem,dynamodb:UpdateItem,dynamodb:DeleteItem on MetricIdempotencyTable',
-        // PutMetricData has no resource-level permissions: the namespace condition is the scope.
-        'MetricFunction: Allow cloudwatch:PutMetricData on * if {"StringEquals":{"cloudwatch:namespace":"Gamekeeper"}}',
         `ReportFunction: ${xray}`,
         'ReportFunction: Allow events:PutEvents on GameEventsBus',
         'HousekeepingStateMachineEvents: Allow states:StartExecution on HousekeepingStateMachine',
@@ -248,6 +242,10 @@ describe('every IAM statement in the stack', () => {
         // Log delivery to CloudWatch Logs: these actions take no resource ARN (AWS documents `*`).
         'HousekeepingStateMachine: Allow logs:CreateLogDelivery,logs:GetLogDelivery,logs:UpdateLogDelivery,logs:DeleteLogDelivery,logs:ListLogDeliveries,logs:PutResourcePolicy,logs:DescribeResourcePolicies,logs:DescribeLogGroups on *',
         'HousekeepingStateMachine: Allow xray:PutTraceSegments,xray:PutTelemetryRecords,xray:GetSamplingRules,xray:GetSamplingTargets on *',
+        // The Rebuild machine: the two writers only (no report, no metric), its logs and X-Ray.
+        ...['LevelStore', 'GameStore'].map((fn) => `RebuildStateMachine: Allow lambda:InvokeFunction on ${fn}Function,${fn}Function:*`),
+        'RebuildStateMachine: Allow logs:CreateLogDelivery,logs:GetLogDelivery,logs:UpdateLogDelivery,logs:DeleteLogDelivery,logs:ListLogDeliveries,logs:PutResourcePolicy,logs:DescribeResourcePolicies,logs:DescribeLogGroups on *',
+        'RebuildStateMachine: Allow xray:PutTraceSegments,xray:PutTelemetryRecords,xray:GetSamplingRules,xray:GetSamplingTargets on *',
       ].sort(),
     );
   });

@@ -50,18 +50,29 @@ export type DetailByType = {
   [DetailType.LevelReportGenerated]: LevelReportGeneratedDetail;
 };
 
+/** Any gamekeeper event: a completion, or the report the report service publishes about one. */
+export const GameEvent = z.discriminatedUnion('detail-type', [LevelCompletedEvent, GameCompletedEvent, LevelReportGeneratedEvent]);
+export type GameEvent = z.infer<typeof GameEvent>;
+
 /** Parses a completion event as delivered by EventBridge, or throws {@link InvalidGameEvent}. */
 export function parseCompletionEvent(input: unknown): CompletionEvent {
+  return parseEventOf(CompletionEvent, [DetailType.LevelCompleted, DetailType.GameCompleted], input);
+}
+
+/** Parses any gamekeeper event (a completion or a level report) as EventBridge delivers it, or throws {@link InvalidGameEvent}. */
+export function parseGameEvent(input: unknown): GameEvent {
+  return parseEventOf(GameEvent, [DetailType.LevelCompleted, DetailType.GameCompleted, DetailType.LevelReportGenerated], input);
+}
+
+function parseEventOf<T>(schema: z.ZodType<T>, detailTypes: readonly DetailType[], input: unknown): T {
   if (typeof input !== 'object' || input === null || Array.isArray(input)) {
     throw new InvalidGameEvent([`expected an EventBridge event object, got ${describe(input)}`]);
   }
   const detailType = (input as Record<string, unknown>)['detail-type'];
-  if (detailType !== DetailType.LevelCompleted && detailType !== DetailType.GameCompleted) {
-    throw new InvalidGameEvent([
-      `detail-type: expected one of ${DetailType.LevelCompleted}, ${DetailType.GameCompleted}; got ${describe(detailType)}`,
-    ]);
+  if (!detailTypes.includes(detailType as DetailType)) {
+    throw new InvalidGameEvent([`detail-type: expected one of ${detailTypes.join(', ')}; got ${describe(detailType)}`]);
   }
-  const result = CompletionEvent.safeParse(input);
+  const result = schema.safeParse(input);
   if (!result.success) throw InvalidGameEvent.fromZod(result.error);
   return result.data;
 }
@@ -77,6 +88,10 @@ export function parseDetail<T extends DetailType>(detailType: T, detail: unknown
 
 export function isGameCompleted(event: CompletionEvent): event is GameCompletedEvent {
   return event['detail-type'] === DetailType.GameCompleted;
+}
+
+export function isLevelReport(event: GameEvent): event is LevelReportGeneratedEvent {
+  return event['detail-type'] === DetailType.LevelReportGenerated;
 }
 
 function describe(value: unknown): string {

@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { HTTP_API_PATH, httpApiHandler } from './apigateway/http-api';
 import { type CloudWatchService, createCloudWatchService } from './cloudwatch';
 import { cloudWatchQuery } from './cloudwatch/query-shapes';
 import { createDynaliteServer } from './dynamodb/dynalite';
@@ -155,6 +156,8 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     { name: 'SQS', targetPrefix: 'AmazonSQS', jsonVersion: '1.0', queryCompatible: true, query: sqsQuery, backend: sqs },
     { name: 'CloudWatch Logs', targetPrefix: 'Logs_20140328', jsonVersion: '1.1', backend: createLogsService(logStore) },
   ]);
+  // API Gateway HTTP APIs: the template's routes, each proxying to its function.
+  edge.mount(HTTP_API_PATH, httpApiHandler({ apis: model.httpApis, functions, scope }));
   // The Lambda API is REST: routed by its path, not by X-Amz-Target.
   edge.mount('/2015-03-31/functions', createLambdaApi({ functions, ...scope }), { service: 'Lambda', operations: LAMBDA_OPERATIONS });
 

@@ -1,5 +1,6 @@
-export { completionHandler, logResult, parseCompletion } from './completion-handler';
-export type { CompletionHandlerOptions, CompletionLogic } from './completion-handler';
+export { completionHandler, gameEventHandler, logResult, parseCompletion } from './completion-handler';
+export type { CompletionHandlerOptions, CompletionLogic, GameEventLogic } from './completion-handler';
 export { createLogger } from './logger';
 export { requireEnv } from './env';
 export { awsClientConfig } from './aws-clients';
+export { httpApiAdapter, isHttpApiRequest } from './http-api';

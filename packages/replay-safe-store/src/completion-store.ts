@@ -38,6 +38,8 @@ export interface CompletionStore<K, S> {
   connect(options: { tableName: string; clientConfig?: DynamoDBClientConfig }): (event: CompletionEvent) => Promise<CompletionStoreResult<K, S>>;
   /** The message a handler logs with the result. */
   readonly recordedMessage: string;
+  /** The one detail-type it records. */
+  readonly detailType: CompletionDetailType;
 }
 
 /**
@@ -65,5 +67,6 @@ export function completionStore<D extends CompletionDetailType, K extends Record
       return (event) => record(event, dependencies);
     },
     recordedMessage: `${subject} completion recorded`,
+    detailType,
   };
 }

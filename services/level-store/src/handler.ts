@@ -6,4 +6,6 @@ import { COMPLETED_LEVEL_TABLE_ENV } from './config';
 export const handler = completionHandler(levelStore.connect({ tableName: requireEnv(COMPLETED_LEVEL_TABLE_ENV), clientConfig: awsClientConfig }), {
   logger: createLogger('level-store'),
   logResult: levelStore.recordedMessage,
+  // Reused behind an HTTP API route: the request body is the detail (see @gamekeeper/middleware).
+  httpApi: { detailType: levelStore.detailType },
 });

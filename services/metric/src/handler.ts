@@ -1,6 +1,6 @@
 import { Metrics } from '@aws-lambda-powertools/metrics';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { awsClientConfig, completionHandler, createLogger, requireEnv } from '@gamekeeper/middleware';
+import { awsClientConfig, createLogger, gameEventHandler, requireEnv } from '@gamekeeper/middleware';
 import { DEFAULT_METRICS_NAMESPACE, IDEMPOTENCY_TABLE_ENV, METRICS_NAMESPACE_ENV, perLevelFromEnv } from './config';
 import { logMetrics } from './metrics';
 import { oncePerEvent } from './once-per-event';
@@ -18,8 +18,12 @@ const logMetricsOnce = oncePerEvent(async (event) => logMetrics(event, dependenc
   tableName: requireEnv(IDEMPOTENCY_TABLE_ENV),
 });
 
-/** LogMetric: a thin adapter; contracts parse first (so bad input leaves no idempotency record), then once per eventId. */
-export const handler = completionHandler(async (event, context) => {
+/**
+ * LogMetric: a thin adapter; contracts parse first (so bad input leaves no idempotency record), then once
+ * per eventId. It takes completions (from the housekeeping state machine) and level reports (delivered
+ * straight from the bus by their own rule).
+ */
+export const handler = gameEventHandler(async (event, context) => {
   const result = await logMetricsOnce(event, context);
   logger.info('metrics logged', { ...result });
   return result;

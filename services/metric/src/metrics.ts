@@ -1,5 +1,5 @@
 import type { Metrics } from '@aws-lambda-powertools/metrics';
-import { type CompletionEvent, isGameCompleted } from '@gamekeeper/contracts';
+import { type CompletionEvent, type GameEvent, type LevelReportGeneratedEvent, isGameCompleted, isLevelReport } from '@gamekeeper/contracts';
 
 /** The CloudWatch units these metrics use (EMF `Unit`, as PutMetricData's `StandardUnit`). */
 export type CompletionMetricUnit = 'Count' | 'None' | 'Milliseconds';
@@ -37,7 +37,27 @@ export interface MetricOptions {
  * stay per game. (A second line rather than a second dimension set in one directive: Powertools warns
  * when two sets of one line share a key.)
  */
-export function metricSetsFor(event: CompletionEvent, { perLevel }: MetricOptions): MetricSet[] {
+export function metricSetsFor(event: GameEvent, options: MetricOptions): MetricSet[] {
+  return isLevelReport(event) ? reportMetricSets(event) : completionMetricSets(event, options);
+}
+
+/**
+ * A level report counts once per game and rating (`LevelReports`, `GameId`+`Rating`: 5 ratings a game), so
+ * dashboards see how players fare without another flow. The level stays a property.
+ */
+function reportMetricSets(event: LevelReportGeneratedEvent): MetricSet[] {
+  const { detail } = event;
+  return [
+    {
+      timestamp: Date.parse(detail.completedAt),
+      dimensionSets: [{ GameId: detail.gameId, Rating: detail.rating }],
+      metrics: [{ name: 'LevelReports', unit: 'Count', value: 1 }],
+      properties: { Level: String(detail.level), eventId: detail.eventId },
+    },
+  ];
+}
+
+function completionMetricSets(event: CompletionEvent, { perLevel }: MetricOptions): MetricSet[] {
   const { detail } = event;
   const timestamp = Date.parse(detail.completedAt);
   const perGame = { GameId: detail.gameId };
@@ -91,8 +111,8 @@ export interface MetricDependencies extends MetricOptions {
   namespace: string;
 }
 
-/** Emits the completion's metrics; returns how many CloudWatch datapoints they make. */
-export async function logMetrics(event: CompletionEvent, { metrics, namespace, perLevel }: MetricDependencies): Promise<{ namespace: string; datapoints: number }> {
+/** Emits the event's metrics; returns how many CloudWatch datapoints they make. */
+export async function logMetrics(event: GameEvent, { metrics, namespace, perLevel }: MetricDependencies): Promise<{ namespace: string; datapoints: number }> {
   const sets = metricSetsFor(event, { perLevel });
   emitMetrics(metrics, sets);
   return { namespace, datapoints: datapointsOf(sets) };

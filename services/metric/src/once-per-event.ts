@@ -1,7 +1,7 @@
 import { IdempotencyConfig, makeIdempotent } from '@aws-lambda-powertools/idempotency';
 import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import type { CompletionEvent } from '@gamekeeper/contracts';
+import type { GameEvent } from '@gamekeeper/contracts';
 import type { Context } from 'aws-lambda';
 
 /** Remember an event longer than EventBridge retries it (24 h). */
@@ -13,7 +13,7 @@ export const IDEMPOTENCY_WINDOW_SECONDS = 48 * 60 * 60;
  * id, which a producer resend changes) runs the work (the emit) once and hands later deliveries the stored result.
  */
 export function oncePerEvent<TResult>(
-  work: (event: CompletionEvent, context: Context) => Promise<TResult>,
+  work: (event: GameEvent, context: Context) => Promise<TResult>,
   { client, tableName }: { client: DynamoDBClient; tableName: string },
 ) {
   const persistenceStore = new DynamoDBPersistenceLayer({ tableName, awsSdkV3Client: client as never });

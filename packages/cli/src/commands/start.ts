@@ -100,6 +100,9 @@ function printBanner(runtime: LocalRuntime, options: StartOptions, ms: number): 
   console.log(`  state machines: ${model.stateMachines.map((s) => s.name).join(', ')}`);
   console.log(`  functions:      ${model.functions.map((f) => f.name).join(', ')}`);
   console.log(`  tables:         ${model.tables.map((t) => t.name).join(', ')}`);
+  for (const api of model.httpApis) {
+    for (const route of api.routes) console.log(`  HTTP API:       ${route.method} ${runtime.url}/_aws/execute-api/${api.id}${route.path}`);
+  }
   console.log(`  data:           ${options.data ? `on disk in ${options.data}` : 'in memory'}`);
   const faults = runtime.faults.describe();
   if (faults.length > 0) console.log(`  FAULTS ON:      ${faults.join('; ')}`);

@@ -36,7 +36,7 @@ describe('the local stack, driven only through the AWS SDK', () => {
   it('runs a level completion through the whole housekeeping', async () => {
     // Prepare
     const event = levelCompleted({ playerId: 'e2e-level', gameId: 'e2e-game', level: 2, score: 640, stars: 3 });
-    const reportsBefore = stack.runtime.eventBridge.counters.unmatched;
+    const unmatchedBefore = stack.runtime.eventBridge.counters.unmatched;
 
     // Act
     const [result] = await createProducer({ client: stack.clients.eventBridge }).publish([{ detailType: DetailType.LevelCompleted, detail: event.detail }]);
@@ -54,8 +54,11 @@ describe('the local stack, driven only through the AWS SDK', () => {
     expect(await itemsOf('CompletedGameTable', 'e2e-level')).toEqual([]);
     const { Metrics = [] } = await stack.clients.cloudWatch.send(new ListMetricsCommand({ Namespace: 'Gamekeeper', Dimensions: [{ Name: 'GameId', Value: 'e2e-game' }] }));
     expect(Metrics.map((m) => m.MetricName)).toContain('LevelCompleted');
-    // The report went out on the bus and, matching no rule, started nothing.
-    expect(stack.runtime.eventBridge.counters.unmatched).toBe(reportsBefore + 1);
+    // The report went out on the bus; its own rule hands it straight to the metric function, which
+    // counts it by game and rating; nothing on the bus went unmatched.
+    expect(stack.runtime.eventBridge.counters.unmatched).toBe(unmatchedBefore);
+    const reports = await stack.clients.cloudWatch.send(new ListMetricsCommand({ Namespace: 'Gamekeeper', MetricName: 'LevelReports', Dimensions: [{ Name: 'GameId', Value: 'e2e-game' }] }));
+    expect(reports.Metrics?.map((m) => m.Dimensions)).toEqual([[{ Name: 'GameId', Value: 'e2e-game' }, { Name: 'Rating', Value: 'S' }]]);
   });
 
   it('routes a game completion to the CompletedGame table', async () => {

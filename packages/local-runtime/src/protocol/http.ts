@@ -7,7 +7,7 @@ export const MAX_BODY_BYTES = 1024 * 1024 + 64 * 1024;
 export const BODY_TIMEOUT_MS = 10_000;
 
 /** The whole request body, refused with AWS's errors when it is too large (413) or too slow (408). */
-export function readBody(req: IncomingMessage, timeoutMs: number = BODY_TIMEOUT_MS): Promise<Buffer> {
+export function readBody(req: IncomingMessage, timeoutMs: number = BODY_TIMEOUT_MS, maxBytes: number = MAX_BODY_BYTES): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
@@ -16,11 +16,11 @@ export function readBody(req: IncomingMessage, timeoutMs: number = BODY_TIMEOUT_
     }, timeoutMs);
     req.on('data', (chunk: Buffer) => {
       size += chunk.length;
-      if (size > MAX_BODY_BYTES) {
+      if (size > maxBytes) {
         clearTimeout(timer);
         req.removeAllListeners('data');
         req.resume();
-        reject(new AwsServiceError('RequestEntityTooLarge', `Request body exceeds ${MAX_BODY_BYTES} bytes`, { status: 413 }));
+        reject(new AwsServiceError('RequestEntityTooLarge', `Request body exceeds ${maxBytes} bytes`, { status: 413 }));
         return;
       }
       chunks.push(chunk);

@@ -87,6 +87,25 @@ export interface StackModel {
   queues: QueueModel[];
   /** The template's `AWS::Logs::LogGroup` resources. */
   logGroups: LogGroupModel[];
+  /** The template's API Gateway HTTP APIs (`AWS::ApiGatewayV2::Api`, protocol HTTP) with their Lambda proxy routes. */
+  httpApis: HttpApiModel[];
+}
+
+export interface HttpRouteModel {
+  /** `POST`, or `ANY`. */
+  method: string;
+  /** `/completions/level` (no path parameters or greedy paths are emulated). */
+  path: string;
+  functionArn: string;
+  payloadFormatVersion: string;
+}
+export interface HttpApiModel {
+  /** The API's id locally: its name. */
+  id: string;
+  name: string;
+  routes: HttpRouteModel[];
+  /** The `$default` stage's route throttling, when set. */
+  throttle?: { rateLimit: number; burstLimit: number };
 }
 
 /** CDK appends an 8-character hash to logical ids; locally the readable part is the physical name. */
@@ -107,6 +126,7 @@ const arnFor: Record<string, (scope: AccountScope, name: string) => string> = {
   'AWS::KMS::Key': arn.kmsKey,
 };
 const explicitNameProperty: Record<string, string> = {
+  'AWS::ApiGatewayV2::Api': 'Name',
   'AWS::Events::EventBus': 'Name',
   'AWS::Events::Rule': 'Name',
   'AWS::StepFunctions::StateMachine': 'StateMachineName',
@@ -239,6 +259,31 @@ export function loadStackModel(template: CfnTemplate, options: { region?: string
       const retention = props(id).RetentionInDays;
       return { name: nameOf(id), arn: arnOf(id), ...(retention !== undefined ? { retentionInDays: Number(retention) } : {}) };
     }),
+    httpApis: ofType('AWS::ApiGatewayV2::Api')
+      .filter((id) => props(id).ProtocolType === 'HTTP')
+      .map((id) => {
+        const apiId = nameOf(id);
+        const integrations = new Map(ofType('AWS::ApiGatewayV2::Integration').map((i) => [nameOf(i), props(i)]));
+        const routes = ofType('AWS::ApiGatewayV2::Route')
+          .map((r) => props(r))
+          .filter((route) => route.ApiId === apiId && typeof route.RouteKey === 'string' && route.RouteKey.includes(' '))
+          .flatMap((route): HttpRouteModel[] => {
+            const integration = integrations.get(String(route.Target ?? '').replace(/^integrations\//, ''));
+            if (!integration || integration.IntegrationType !== 'AWS_PROXY') return [];
+            const [method, path] = String(route.RouteKey).split(' ') as [string, string];
+            return [{ method, path, functionArn: String(integration.IntegrationUri), payloadFormatVersion: String(integration.PayloadFormatVersion ?? '2.0') }];
+          });
+        const stage = ofType('AWS::ApiGatewayV2::Stage')
+          .map((s) => props(s))
+          .find((s) => s.ApiId === apiId && s.StageName === '$default');
+        const settings = stage?.DefaultRouteSettings;
+        return {
+          id: apiId,
+          name: apiId,
+          routes,
+          ...(settings?.ThrottlingRateLimit !== undefined ? { throttle: { rateLimit: Number(settings.ThrottlingRateLimit), burstLimit: Number(settings.ThrottlingBurstLimit ?? settings.ThrottlingRateLimit) } } : {}),
+        };
+      }),
   };
 }
 

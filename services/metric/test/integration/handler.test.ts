@@ -58,6 +58,18 @@ describe('metric handler: EMF on stdout, extracted by the local CloudWatch, idem
     expect(await completionsOf('space-hopper')).toBe(1);
   });
 
+  it('counts a level report by game and rating, once however often it is delivered', async () => {
+    // Prepare
+    const report = loadEvent<Record<string, any>>(new URL('../events/level-report.json', import.meta.url));
+    const onlyThisGame = { ...report, detail: { ...report.detail, gameId: 'report-game' } };
+    // Act
+    const deliveries = [await invoke(onlyThisGame), await invoke({ ...onlyThisGame, id: crypto.randomUUID() })];
+    // Assess
+    expect(deliveries.map((d) => d.emitted.length)).toEqual([1, 0]);
+    const { Metrics = [] } = await cloudWatch.send(new ListMetricsCommand({ Namespace: namespace, MetricName: 'LevelReports', Dimensions: [{ Name: 'GameId', Value: 'report-game' }] }));
+    expect(Metrics.map((m) => m.Dimensions)).toEqual([[{ Name: 'GameId', Value: 'report-game' }, { Name: 'Rating', Value: 'B' }]]);
+  });
+
   it('emits once however often an event is delivered', async () => {
     // Prepare
     const once = levelCompleted({ gameId: 'twice-game' });

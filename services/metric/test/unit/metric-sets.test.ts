@@ -1,4 +1,4 @@
-import type { CompletionEvent } from '@gamekeeper/contracts';
+import type { CompletionEvent, GameEvent } from '@gamekeeper/contracts';
 import { gameCompleted, levelCompleted, loadEvent } from '@gamekeeper/testing';
 import { describe, expect, it } from 'vitest';
 import { datapointsOf, metricSetsFor, perLevelFromEnv } from '../../src/index';
@@ -9,6 +9,25 @@ const summary = (e: CompletionEvent, perLevel = false) =>
   metricSetsFor(e, { perLevel }).flatMap((set) =>
     set.dimensionSets.flatMap((dims) => set.metrics.map((m) => `${m.name}=${m.value} ${m.unit} [${Object.entries(dims).map(([k, v]) => `${k}:${v}`).join(',')}]`)),
   );
+
+describe('metricSetsFor a level report (delivered straight from the bus)', () => {
+  it('counts the report once per game and rating, with the level as a property', () => {
+    // Prepare
+    const report = loadEvent<GameEvent>(new URL('../events/level-report.json', import.meta.url));
+    // Act
+    const sets = metricSetsFor(report, { perLevel: true });
+    // Assess
+    expect(sets).toEqual([
+      {
+        timestamp: Date.parse('2026-11-25T10:15:29.512Z'),
+        dimensionSets: [{ GameId: 'space-hopper', Rating: 'B' }],
+        metrics: [{ name: 'LevelReports', unit: 'Count', value: 1 }],
+        properties: { Level: '3', eventId: '3e1d2c4b-5a6f-5b7c-8d9e-0f1a2b3c4d5e' },
+      },
+    ]);
+    expect(datapointsOf(sets)).toBe(1);
+  });
+});
 
 describe('metricSetsFor (default: per game only)', () => {
   it('publishes count, score, duration and stars per game, with the level as a property', () => {
