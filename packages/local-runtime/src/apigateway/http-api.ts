@@ -39,7 +39,7 @@ async function invoke(
 ): Promise<void> {
   let body: Buffer;
   try {
-    body = await readBody(req, 30_000, HTTP_API_MAX_BODY_BYTES);
+    body = await readBody(req, { timeoutMs: 30_000, maxBytes: HTTP_API_MAX_BODY_BYTES });
   } catch (error) {
     const status = error instanceof AwsServiceError ? error.status : 400;
     return answer(req, res, status, status === 413 ? 'Request Entity Too Large' : 'Bad Request');

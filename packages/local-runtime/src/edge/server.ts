@@ -88,7 +88,7 @@ export function createEdgeServer(options: EdgeOptions): EdgeServer {
       req.resume();
       return fail(notEmulated(service.name, operation));
     }
-    readBody(req, bodyTimeoutMs)
+    readBody(req, { timeoutMs: bodyTimeoutMs })
       .then(async (body) => sendJson(res, version, 200, await service.backend.handle(operation, decodeJsonBody(body))))
       .catch((error: unknown) => fail(asAwsError(error)));
   }) as EdgeServer;
@@ -108,7 +108,7 @@ export function createEdgeServer(options: EdgeOptions): EdgeServer {
  */
 function serveQuery(req: IncomingMessage, res: ServerResponse, services: ServiceEndpoint[], bodyTimeoutMs: number): void {
   let xmlns: string | undefined;
-  readBody(req, bodyTimeoutMs)
+  readBody(req, { timeoutMs: bodyTimeoutMs })
     .then(async (body) => {
       const params = parseQueryForm(body);
       const action = params.get('Action');

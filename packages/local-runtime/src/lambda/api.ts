@@ -4,7 +4,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { pathToFileURL } from 'node:url';
 import { arn } from '../arn';
 import { AwsServiceError, notEmulated } from '../protocol/aws-error';
-import { BODY_TIMEOUT_MS, closesConnection } from '../protocol/http';
+import { BODY_TIMEOUT_MS, closesConnection, readBody } from '../protocol/http';
 import { LambdaFunctionError } from './function-pool';
 import type { FunctionLog, LocalFunction, LocalFunctions } from './functions';
 
@@ -152,7 +152,11 @@ export function createLambdaApi(options: LambdaApiOptions): Handler {
     if (logType !== 'None' && logType !== 'Tail') throw enumError(logType, 'logType', ['None', 'Tail']);
     const fn = resolve(name, url.searchParams.get('Qualifier'));
     const limit = invocationType === 'Event' ? MAX_ASYNC_PAYLOAD_BYTES : MAX_SYNC_PAYLOAD_BYTES;
-    const body = await readLimitedBody(req, limit, bodyTimeoutMs);
+    const body = await readBody(req, {
+      timeoutMs: bodyTimeoutMs,
+      maxBytes: limit,
+      tooLarge: (max) => new AwsServiceError('RequestTooLargeException', `Request must be smaller than ${max} bytes for the InvokeFunction operation`, { status: 413 }),
+    });
     const payload = parsePayload(body);
     const requestId = randomUUID();
 
@@ -281,37 +285,6 @@ function tailOf(log: FunctionLog | undefined): string {
 function revisionId(sha256: string, name: string): string {
   const hex = createHash('sha256').update(`${name}:${sha256}`).digest('hex');
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20, 32)}`;
-}
-
-/** The request body, refused with Lambda's RequestTooLargeException (413) past the quota, or 408 when too slow. */
-function readLimitedBody(req: IncomingMessage, maxBytes: number, timeoutMs: number): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    const timer = setTimeout(() => {
-      req.removeAllListeners('data');
-      reject(new AwsServiceError('RequestTimeout', `Request body not received within ${timeoutMs} ms`, { status: 408 }));
-    }, timeoutMs);
-    req.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > maxBytes) {
-        clearTimeout(timer);
-        req.removeAllListeners('data');
-        req.resume();
-        reject(new AwsServiceError('RequestTooLargeException', `Request must be smaller than ${maxBytes} bytes for the InvokeFunction operation`, { status: 413 }));
-        return;
-      }
-      chunks.push(chunk);
-    });
-    req.on('end', () => {
-      clearTimeout(timer);
-      resolve(Buffer.concat(chunks));
-    });
-    req.on('error', (error) => {
-      clearTimeout(timer);
-      reject(error);
-    });
-  });
 }
 
 function toAwsError(error: unknown): AwsServiceError {

@@ -3,21 +3,8 @@ import { formatTime, h, link, prettyJson, replace, statusBadge } from '../dom';
 import { coalesced } from '../live';
 import type { PageContext } from '../router';
 import { executionRoute } from './executions';
+import type { RecentEventView } from '../../api-types';
 
-interface RecentEvent {
-  id: string;
-  bus: string;
-  receivedAt: number;
-  source: string;
-  detailType: string;
-  eventId?: string;
-  playerId?: string;
-  rules: string[];
-  resumed?: boolean;
-  deliveries: { rule: string; target: string; outcome: string; attempts: number; error?: string; executions: { executionArn: string; name: string; status?: string }[] }[];
-  deadLetter?: { queue: string; messageId: string; errorCode?: string };
-  event: string;
-}
 
 interface Rule {
   name: string;
@@ -49,7 +36,7 @@ export async function eventsPage(ctx: PageContext): Promise<void> {
   );
 
   const refresh = coalesced(async () => {
-    const { available, events } = await getJson<{ available: boolean; events: RecentEvent[] }>('events', { limit: SHOWN });
+    const { available, events } = await getJson<{ available: boolean; events: RecentEventView[] }>('events', { limit: SHOWN });
     if (!ctx.current()) return;
     summary.textContent = !available
       ? 'This runtime keeps no record of recent events.'

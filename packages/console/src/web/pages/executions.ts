@@ -2,19 +2,9 @@ import { getJson } from '../api';
 import { formatDuration, formatTime, h, link, replace, statusBadge } from '../dom';
 import { coalesced } from '../live';
 import { type PageContext, navigate } from '../router';
+import type { ExecutionSummary } from '../../api-types';
 
-export interface ExecutionSummary {
-  executionArn: string;
-  name: string;
-  stateMachine: string;
-  status: string;
-  startDate: number;
-  stopDate?: number;
-  detailType?: string;
-  eventId?: string;
-  playerId?: string;
-  error?: string;
-}
+export type { ExecutionSummary } from '../../api-types';
 
 const PAGE_SIZE = 50;
 const STATUSES = ['', 'RUNNING', 'SUCCEEDED', 'FAILED', 'TIMED_OUT', 'ABORTED'];
