@@ -15,7 +15,11 @@ const env = { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 
 for (const key of Object.keys(env)) if (key.startsWith('npm_config_')) delete env[key];
 
 function run(args) {
-  const result = spawnSync('npx', [...pnpm, ...args], { cwd: root, stdio: 'inherit', env });
+  // turbo runs beside pnpm (pnpm on PATH), not under it: under `pnpm turbo`, every task's own `pnpm run`
+  // inherits pnpm_config_verify_deps_before_run="false", which pnpm 10 reads as a truthy string, so each
+  // of the parallel tasks checks the dependencies and they race on node_modules/.pnpm-workspace-state-v1.json.
+  const command = args[0] === 'turbo' ? ['--yes', '-p', packageManager, '--', ...args] : [...pnpm, ...args];
+  const result = spawnSync('npx', command, { cwd: root, stdio: 'inherit', env });
   if (result.error) throw result.error;
   if (result.status !== 0) process.exit(result.status ?? 1);
 }
