@@ -174,31 +174,8 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     cloudWatch,
     faults,
     mount: (pathPrefix, handler) => edge.mount(pathPrefix, handler),
-    async idle() {
-      for (;;) {
-        await eventBridge.idle();
-        const running = [...stepFunctions.executions.values()].filter((e) => e.status === 'RUNNING');
-        if (running.length === 0) return;
-        await Promise.all(running.map((e) => e.done));
-      }
-    },
-    async summary() {
-      let running = 0;
-      for (const e of stepFunctions.executions.values()) if (e.status === 'RUNNING') running += 1;
-      const { succeeded, failed, retries } = stepFunctions.counters;
-      const tables: Record<string, number> = {};
-      for (const table of model.tables) tables[table.name] = await countItems(dynamo, table.name);
-      return {
-        executions: { succeeded, failed, running },
-        retries,
-        functionTimeouts: functions.timeouts(),
-        faults: { ...faults.counters },
-        tables,
-        metrics: cloudWatch.allDatapoints().length,
-        events: { ...eventBridge.counters },
-        deadLetters: Object.fromEntries(queues.list().map((q) => [q.name, q.depth])),
-      };
-    },
+    idle: () => whenIdle(eventBridge, stepFunctions),
+    summary: () => summarize({ model, dynamo, stepFunctions, functions, faults, cloudWatch, eventBridge, queues }),
     async stop() {
       await functions.close();
       dynamo.destroy();
@@ -224,4 +201,43 @@ async function listen(server: ReturnType<typeof createEdgeServer>, port: number,
   const { port: bound } = server.address() as AddressInfo;
   const reachable = host === '0.0.0.0' ? '127.0.0.1' : host;
   return `http://${reachable.includes(':') ? `[${reachable}]` : reachable}:${bound}`;
+}
+
+/** Resolves when every event put so far has been delivered and every execution has ended. */
+async function whenIdle(eventBridge: EventBridgeService, stepFunctions: StepFunctionsService): Promise<void> {
+  for (;;) {
+    await eventBridge.idle();
+    const running = [...stepFunctions.executions.values()].filter((e) => e.status === 'RUNNING');
+    if (running.length === 0) return;
+    await Promise.all(running.map((e) => e.done));
+  }
+}
+
+/** Every part's counters, and the tables' item counts, in one place. */
+async function summarize(parts: {
+  model: StackModel;
+  dynamo: DynamoDBClient;
+  stepFunctions: StepFunctionsService;
+  functions: LocalFunctions;
+  faults: FaultInjector;
+  cloudWatch: CloudWatchService;
+  eventBridge: EventBridgeService;
+  queues: QueueStore;
+}): Promise<RuntimeSummary> {
+  const { model, dynamo, stepFunctions, functions, faults, cloudWatch, eventBridge, queues } = parts;
+  let running = 0;
+  for (const e of stepFunctions.executions.values()) if (e.status === 'RUNNING') running += 1;
+  const { succeeded, failed, retries } = stepFunctions.counters;
+  const tables: Record<string, number> = {};
+  for (const table of model.tables) tables[table.name] = await countItems(dynamo, table.name);
+  return {
+    executions: { succeeded, failed, running },
+    retries,
+    functionTimeouts: functions.timeouts(),
+    faults: { ...faults.counters },
+    tables,
+    metrics: cloudWatch.allDatapoints().length,
+    events: { ...eventBridge.counters },
+    deadLetters: Object.fromEntries(queues.list().map((q) => [q.name, q.depth])),
+  };
 }
