@@ -40,7 +40,7 @@ export interface LocalRuntimeOptions {
   dataDir?: string;
   /** Faults to inject (seeded): Lambda errors and timeouts, DynamoDB throttling, duplicate and delayed delivery. */
   faults?: FaultOptions;
-  /** Overrides Step Functions Retry intervals (ms), so tests need not wait out real backoff. */
+  /** Overrides Step Functions Retry intervals and EventBridge's delivery backoff (ms), so tests need not wait them out. */
   retryIntervalMs?: number;
   /** Ended executions kept for the Step Functions read APIs (default 1,000); the summary counts all. */
   retainExecutions?: number;
@@ -146,6 +146,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     rules: model.rules,
     journalFile: onDisk('events.ndjson'),
     deliver: targetDispatch({ stepFunctions, functions, faults }),
+    ...(options.retryIntervalMs !== undefined ? { retryDelayMs: () => options.retryIntervalMs! } : {}),
     deadLetter: (queueArn, body, attributes) => queues.send(queueArn, body, attributes),
   });
 

@@ -30,6 +30,11 @@ export interface HostileEvent {
     putEvents: PutEventsOutcome;
     /** A substring of the InvalidGameEvent message a service handler throws when handed the event. */
     handler: string | NotExpressible;
+    /**
+     * Where it differs from `handler`: what a handler that also takes level reports (the metric function,
+     * reused alone on the report rule) answers.
+     */
+    gameEventHandler?: string;
   };
 }
 
@@ -67,6 +72,11 @@ const invalidDetail = (name: string, detail: Detail | string, issue: string, det
 const detailTypeNotACompletion = (detailType: string) =>
   `detail-type: expected one of ${COMPLETION_DETAIL_TYPES.join(', ')}; got ${JSON.stringify(detailType)}`;
 const sourceNotTheGameBackend = `source: Invalid input: expected ${JSON.stringify(Source.GameBackend)}`;
+/** The same, for a handler that takes any gamekeeper event (completions and level reports). */
+const detailTypeNotAGameEvent = (detailType: string) =>
+  `detail-type: expected one of ${[...COMPLETION_DETAIL_TYPES, DetailType.LevelReportGenerated].join(', ')}; got ${JSON.stringify(detailType)}`;
+/** A level completion's detail where a report's belongs: the first thing a report lacks. */
+const notAReport = 'detail.sourceEventId: Invalid input: expected string, received undefined';
 
 // Sizes around the EventBridge limits: ~300 KB is over Limits.maxEntryBytes, ~1.1 MB over any request body.
 const KB = 1024;
@@ -192,14 +202,19 @@ export function hostileEvents(): HostileEvent[] {
       source: Source.GameBackend,
       detailType: 'LevelFinished',
       detail: JSON.stringify(level()),
-      expect: { producer: 'detail-type: unknown detail-type "LevelFinished"', putEvents: 'accepted-unmatched', handler: detailTypeNotACompletion('LevelFinished') },
+      expect: {
+        producer: 'detail-type: unknown detail-type "LevelFinished"',
+        putEvents: 'accepted-unmatched',
+        handler: detailTypeNotACompletion('LevelFinished'),
+        gameEventHandler: detailTypeNotAGameEvent('LevelFinished'),
+      },
     },
     {
       name: 'empty detail-type',
       source: Source.GameBackend,
       detailType: '',
       detail: JSON.stringify(level()),
-      expect: { producer: 'detail-type: unknown detail-type ""', putEvents: 'entry-error:InvalidArgument', handler: detailTypeNotACompletion('') },
+      expect: { producer: 'detail-type: unknown detail-type ""', putEvents: 'entry-error:InvalidArgument', handler: detailTypeNotACompletion(''), gameEventHandler: detailTypeNotAGameEvent('') },
     },
     {
       // The producer would send a report with the report's source; the detail fails first either way.
@@ -211,6 +226,7 @@ export function hostileEvents(): HostileEvent[] {
         producer: 'detail.sourceEventId: Invalid input: expected string, received undefined',
         putEvents: 'accepted-unmatched',
         handler: detailTypeNotACompletion(DetailType.LevelReportGenerated),
+        gameEventHandler: `source: Invalid input: expected ${JSON.stringify(Source.Report)}`,
       },
     },
     {
@@ -222,6 +238,7 @@ export function hostileEvents(): HostileEvent[] {
         producer: 'detail.sourceEventId: Invalid input: expected string, received undefined',
         putEvents: 'accepted-unmatched',
         handler: detailTypeNotACompletion(DetailType.LevelReportGenerated),
+        gameEventHandler: notAReport,
       },
     },
   ];

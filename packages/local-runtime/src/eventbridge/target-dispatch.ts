@@ -1,7 +1,17 @@
 import type { FaultInjector } from '../faults/faults';
+import { LambdaFunctionError } from '../lambda/function-pool';
 import type { LocalFunctions } from '../lambda/functions';
+import { AwsServiceError } from '../protocol/aws-error';
 import type { StepFunctionsService } from '../stepfunctions/service';
 import type { DeliverToTarget } from './service';
+
+/** Lambda's default MaximumRetryAttempts for asynchronous invocations. */
+export const LAMBDA_ASYNC_RETRIES = 2;
+
+/** The Lambda service's own failure (the function never ran), as opposed to the function's error. */
+function isLambdaServiceError(error: unknown): boolean {
+  return error instanceof AwsServiceError || (error instanceof LambdaFunctionError && error.name.startsWith('Lambda.'));
+}
 
 /**
  * Delivers a matched event to a rule target by the target's kind (its ARN): a state machine starts an
@@ -27,11 +37,20 @@ export function targetDispatch({ stepFunctions, functions, faults }: { stepFunct
       return;
     }
     if (target.arn.startsWith('arn:aws:lambda:')) {
-      // An asynchronous invocation: EventBridge's part ends when Lambda accepts it; a function error is
-      // Lambda's to handle (locally: logged in the function's log group, not retried). Awaited here so
-      // the event settles in the journal, and `idle()` resolves, only once the function has run.
-      await functions.invoke(target.arn, input).catch(() => undefined);
-      return;
+      // An asynchronous invocation. The Lambda service refusing it (its own error, a function that does not
+      // exist) is a delivery failure: thrown, so EventBridge retries it under the target's retry policy and
+      // then dead-letters it. A function error is Lambda's: it retries twice, as its asynchronous
+      // invocation does by default, then drops the event. Awaited, so the event settles in the journal
+      // (and `idle()` resolves) only once the function has run.
+      for (let attempt = 0; ; attempt++) {
+        try {
+          await functions.invoke(target.arn, input);
+          return;
+        } catch (error) {
+          if (isLambdaServiceError(error)) throw error;
+          if (attempt >= LAMBDA_ASYNC_RETRIES) return;
+        }
+      }
     }
     throw new Error(`The local runtime cannot deliver to target ${target.arn}`);
   };
