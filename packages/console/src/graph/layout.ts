@@ -2,15 +2,7 @@ import ELK, { type ElkExtendedEdge, type ElkNode } from 'elkjs/lib/elk.bundled.j
 import type { CatchSummary, EdgeKind, GraphEdge, GraphNode, NodeKind, RetrySummary, StateGraph } from './asl-graph';
 
 /** A node with its place on the page (absolute coordinates, px). */
-export interface PlacedNode {
-  id: string;
-  kind: NodeKind;
-  label: string;
-  stateName?: string;
-  lines: string[];
-  retry: RetrySummary[];
-  catches: CatchSummary[];
-  deadLetter?: boolean;
+export interface PlacedNode extends Omit<GraphNode, 'children'> {
   /** Parallel, branch and Map boxes: drawn behind their children. */
   compound: boolean;
   /** The compound node this one sits in. */
