@@ -1,5 +1,5 @@
 import ELK, { type ElkExtendedEdge, type ElkNode } from 'elkjs/lib/elk.bundled.js';
-import type { CatchSummary, EdgeKind, GraphEdge, GraphNode, NodeKind, RetrySummary, StateGraph } from './asl-graph';
+import type { EdgeKind, GraphEdge, GraphNode, StateGraph } from './asl-graph';
 
 /** A node with its place on the page (absolute coordinates, px). */
 export interface PlacedNode extends Omit<GraphNode, 'children'> {
