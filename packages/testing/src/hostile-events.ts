@@ -1,6 +1,12 @@
 import { COMPLETION_DETAIL_TYPES, CURRENT_SCHEMA_VERSION, DetailType, Limits, Source } from '@gamekeeper/contracts';
 import { gameCompleted, levelCompleted } from './fixtures';
 
+/** The rows whose detail carries HTML: the console's browser test shows them and checks they stay inert. */
+export const HOSTILE_MARKUP_CASES = {
+  imageOnError: 'markup in playerId: <img onerror>',
+  scriptTag: 'markup in gameId: <script>',
+} as const;
+
 /** A path an event cannot take at all, and why: written in the table instead of a skipped test. */
 export interface NotExpressible {
   notExpressible: string;
@@ -138,6 +144,9 @@ export function hostileEvents(): HostileEvent[] {
     invalidDetail('lone surrogate in playerId (raw in the Detail text)', withRawValue(level(), 'playerId', '"player-\ud800"'), 'detail.playerId: must start with a letter or digit'),
     invalidDetail('non-ASCII playerId', level({ playerId: 'jöke' }), 'detail.playerId: must start with a letter or digit'),
     invalidDetail('NUL character in gameId', level({ gameId: 'space\u0000hopper' }), 'detail.gameId: must start with a letter or digit'),
+    // Markup: refused everywhere, and dead-lettered with the event, so the console shows it; it must stay text there.
+    invalidDetail(HOSTILE_MARKUP_CASES.imageOnError, level({ playerId: '<img src=x onerror=window.__pwned=1>' }), 'detail.playerId: must start with a letter or digit'),
+    invalidDetail(HOSTILE_MARKUP_CASES.scriptTag, level({ gameId: '<script>window.__pwned=2</script>' }), 'detail.gameId: must start with a letter or digit'),
     // Identity, version and time
     invalidDetail('eventId not a UUID', level({ eventId: 'abc' }), 'detail.eventId: must be a UUID'),
     invalidDetail('eventId the nil UUID', level({ eventId: '00000000-0000-0000-0000-000000000000' }), 'detail.eventId: must be a unique UUID, not the nil or max placeholder'),

@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Browser, Page } from 'playwright-core';
+import { EVENT_BUS_NAME } from '@gamekeeper/contracts';
+import { HOSTILE_MARKUP_CASES, hostileEvents } from '@gamekeeper/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchBrowser } from '../helpers/browser';
 import { completionEntry, putEvents } from '../helpers/events';
@@ -110,16 +112,28 @@ describe('the console in a browser', () => {
   }, 90_000);
 
   it('renders a hostile detail as text: no element injected, no script run', async () => {
-    // Prepare: markup in every field the pages show (it fails validation, so it is dead-lettered too).
+    // Prepare: the hostile-input table's markup rows (they fail validation, so they are dead-lettered
+    // too), and markup in every other field the pages show.
+    const rows = hostileEvents().filter((e) => (Object.values(HOSTILE_MARKUP_CASES) as string[]).includes(e.name));
+    expect(rows).toHaveLength(2);
     const hostile = '<img src=x onerror=window.__pwned=1>';
     const script = '<script>window.__pwned=2</script>';
+    expect(rows.map((r) => r.detail).join()).toContain(hostile);
+    expect(rows.map((r) => r.detail).join()).toContain(script);
     const eventId = randomUUID();
-    const result = await putEvents(stack.runtime.url, [completionEntry({ detail: { eventId, playerId: hostile, gameId: script, level: hostile, note: `${script}${hostile}` } })]);
+    const result = await putEvents(stack.runtime.url, [
+      ...rows.map((r) => ({ EventBusName: EVENT_BUS_NAME, Source: r.source, DetailType: r.detailType, Detail: r.detail })),
+      completionEntry({ detail: { eventId, playerId: hostile, gameId: script, level: hostile, note: `${script}${hostile}` } }),
+    ]);
     expect(result.FailedEntryCount).toBe(0);
     await stack.runtime.idle();
 
     // Act + Assess, on every page that shows event data.
+    // Filtered by the player (markup): the table's row and ours; then ours alone, by its event id.
     await page.goto(`${stack.consoleUrl}#/executions?player=${encodeURIComponent(hostile)}`);
+    const rowsShown = page.locator('table.executions tbody tr[data-execution]');
+    await expect.poll(() => rowsShown.count()).toBe(2);
+    await page.goto(`${stack.consoleUrl}#/executions?player=${encodeURIComponent(hostile)}&eventId=${eventId}`);
     const row = page.locator('table.executions tbody tr[data-execution]');
     await expect.poll(() => row.count()).toBe(1);
     expect(await row.textContent()).toContain(hostile);
@@ -137,6 +151,7 @@ describe('the console in a browser', () => {
     await page.goto(`${stack.consoleUrl}#/dead-letters`);
     await expect.poll(() => page.locator('table.dead-letters tbody tr').count()).toBeGreaterThan(0);
     expect(await page.locator('table.dead-letters').textContent()).toContain(hostile);
+    expect(await page.locator('table.dead-letters').textContent()).toContain(script);
     await assertInert(page);
   }, 60_000);
 
@@ -238,10 +253,13 @@ describe('the console in a browser', () => {
 
   it('renders the hostile event as text on the Events page too', async () => {
     await page.goto(`${stack.consoleUrl}#/events`);
-    const hostileRow = page.locator('table.events tbody tr', { hasText: '<img src=x onerror=window.__pwned=1>' });
-    await expect.poll(() => hostileRow.count()).toBe(1);
-    await hostileRow.locator('details summary').click();
-    expect(await hostileRow.locator('pre').textContent()).toContain('<script>window.__pwned=2</script>');
+    // The hostile table's markup row and the test's own event both carry the <img onerror> player.
+    const hostileRows = page.locator('table.events tbody tr', { hasText: '<img src=x onerror=window.__pwned=1>' });
+    await expect.poll(() => hostileRows.count()).toBe(2);
+    const ours = hostileRows.filter({ hasText: '<script>window.__pwned=2</script>' });
+    await expect.poll(() => ours.count()).toBe(1);
+    await ours.locator('details summary').click();
+    expect(await ours.locator('pre').textContent()).toContain('<script>window.__pwned=2</script>');
     await assertInert(page);
   });
 
