@@ -49,35 +49,54 @@ export class ReportFunction extends GameFunction {
   }
 }
 
+/** What tells one completion store from the other: its package, name, default description and table variable. */
+interface CompletionStoreService {
+  servicePackage: string;
+  serviceName: string;
+  description: string;
+  tableEnv: string;
+}
+
+/** A completion store's function: it reads and writes its one table, nothing else. */
+abstract class CompletionStoreFunction extends GameFunction {
+  protected constructor(scope: Construct, id: string, props: GameFunctionOptions & { table: ITable }, service: CompletionStoreService) {
+    super(scope, id, {
+      servicePackage: service.servicePackage,
+      serviceName: service.serviceName,
+      description: props.description ?? service.description,
+      ...timing(props),
+    });
+    this.bindTable({ table: props.table, envVar: service.tableEnv });
+  }
+}
+
 /** UpdateCompletedLevel (`@gamekeeper/level-store`): reads and writes its CompletedLevel table, nothing else. */
-export class LevelStoreFunction extends GameFunction {
+export class LevelStoreFunction extends CompletionStoreFunction {
   /** The key schema the level store expects of its table. */
   static readonly tableKey: KeySchema = completedLevelTableKey;
 
   constructor(scope: Construct, id: string, props: GameFunctionOptions & { table: ITable }) {
-    super(scope, id, {
+    super(scope, id, props, {
       servicePackage: '@gamekeeper/level-store',
       serviceName: 'level-store',
-      description: props.description ?? 'UpdateCompletedLevel: records level completions, replay-safe',
-      ...timing(props),
+      description: 'UpdateCompletedLevel: records level completions, replay-safe',
+      tableEnv: COMPLETED_LEVEL_TABLE_ENV,
     });
-    this.bindTable({ table: props.table, envVar: COMPLETED_LEVEL_TABLE_ENV });
   }
 }
 
 /** UpdateCompletedGame (`@gamekeeper/game-store`): reads and writes its CompletedGame table, nothing else. */
-export class GameStoreFunction extends GameFunction {
+export class GameStoreFunction extends CompletionStoreFunction {
   /** The key schema the game store expects of its table. */
   static readonly tableKey: KeySchema = completedGameTableKey;
 
   constructor(scope: Construct, id: string, props: GameFunctionOptions & { table: ITable }) {
-    super(scope, id, {
+    super(scope, id, props, {
       servicePackage: '@gamekeeper/game-store',
       serviceName: 'game-store',
-      description: props.description ?? 'UpdateCompletedGame: records game completions, replay-safe',
-      ...timing(props),
+      description: 'UpdateCompletedGame: records game completions, replay-safe',
+      tableEnv: COMPLETED_GAME_TABLE_ENV,
     });
-    this.bindTable({ table: props.table, envVar: COMPLETED_GAME_TABLE_ENV });
   }
 }
 
