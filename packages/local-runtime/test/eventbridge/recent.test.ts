@@ -1,29 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { type DeliverToTarget, EventBridgeService } from '../../src/eventbridge/service';
-import type { RuleModel } from '../../src/template/model';
+import { completionsRule, gameEventsBus, scope } from './fixtures';
 
-const scope = { region: 'us-east-1', accountId: '000000000000' };
-const bus = { name: 'game-events', arn: 'arn:aws:events:us-east-1:000000000000:event-bus/game-events' };
-const rule: RuleModel = {
-  name: 'Completions',
-  arn: 'arn:aws:events:us-east-1:000000000000:rule/game-events/Completions',
-  busName: 'game-events',
-  enabled: true,
-  pattern: { source: ['game'], 'detail-type': ['Done'] },
-  targets: [
-    {
-      id: 'Target0',
-      arn: 'arn:aws:states:us-east-1:000000000000:stateMachine:Housekeeping',
-      retryPolicy: { maximumRetryAttempts: 2, maximumEventAgeInSeconds: 60 },
-      deadLetterArn: 'arn:aws:sqs:us-east-1:000000000000:Dlq',
-    },
-  ],
-};
+const rule = completionsRule({ maximumRetryAttempts: 2, maximumEventAgeInSeconds: 60 });
 
 const entry = (n: number, detailType = 'Done') => ({ Source: 'game', DetailType: detailType, Detail: JSON.stringify({ n }), EventBusName: 'game-events' });
 
 function service(deliver: DeliverToTarget, recentEvents?: number) {
-  return new EventBridgeService({ ...scope, buses: [bus], rules: [rule], deliver, deadLetter: () => undefined, retryDelayMs: () => 0, ...(recentEvents !== undefined ? { recentEvents } : {}) });
+  return new EventBridgeService({ ...scope, buses: [gameEventsBus], rules: [rule], deliver, deadLetter: () => undefined, retryDelayMs: () => 0, ...(recentEvents !== undefined ? { recentEvents } : {}) });
 }
 
 describe('the recent events ring', () => {

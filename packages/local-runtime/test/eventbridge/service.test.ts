@@ -11,31 +11,16 @@ import {
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createEdgeServer } from '../../src/edge/server';
 import { EventBridgeService } from '../../src/eventbridge/service';
-import type { RuleModel } from '../../src/template/model';
+import { completionsRule, gameEventsBus, scope } from './fixtures';
 
-const scope = { region: 'us-east-1', accountId: '000000000000' };
-const rule: RuleModel = {
-  name: 'Completions',
-  arn: 'arn:aws:events:us-east-1:000000000000:rule/game-events/Completions',
-  busName: 'game-events',
-  enabled: true,
-  pattern: { source: ['game'], 'detail-type': ['Done'] },
-  targets: [
-    {
-      id: 'Target0',
-      arn: 'arn:aws:states:us-east-1:000000000000:stateMachine:Housekeeping',
-      retryPolicy: { maximumRetryAttempts: 12, maximumEventAgeInSeconds: 21_600 },
-      deadLetterArn: 'arn:aws:sqs:us-east-1:000000000000:Dlq',
-    },
-  ],
-};
+const rule = completionsRule({ maximumRetryAttempts: 12, maximumEventAgeInSeconds: 21_600 });
 const event = { id: '1', account: '000000000000', source: 'game', time: '2026-01-01T00:00:00Z', region: 'us-east-1', resources: [], 'detail-type': 'Done', detail: {} };
 
 let client: EventBridgeClient;
 const server = createEdgeServer({ services: [] });
 
 beforeAll(async () => {
-  const service = new EventBridgeService({ ...scope, buses: [{ name: 'game-events', arn: 'arn:aws:events:us-east-1:000000000000:event-bus/game-events' }], rules: [rule], deliver: async () => undefined, deadLetter: () => undefined });
+  const service = new EventBridgeService({ ...scope, buses: [gameEventsBus], rules: [rule], deliver: async () => undefined, deadLetter: () => undefined });
   server.addServices([{ name: 'EventBridge', targetPrefix: 'AWSEvents', jsonVersion: '1.1', backend: service }]);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
