@@ -27,6 +27,12 @@ export interface FunctionPoolOptions {
   memoryMb: number;
   /** Most execution environments alive at once (Lambda's concurrency for this function). */
   maxConcurrency: number;
+  /**
+   * How long an environment beyond the first may sit idle before it shuts down (default
+   * {@link IDLE_ENVIRONMENT_MS}). Lambda shuts idle environments down too; the first stays warm here, so
+   * one event at a time never pays a cold start, while a burst's extra isolates give their memory back.
+   */
+  idleShutdownMs?: number;
   /** Where the function's logs go (`/aws/lambda/<name>` unless the template says otherwise): the environments' `context.logGroupName`. */
   logGroupName?: string;
   /** `Text` (the default) prefixes each console line with the time, request id and level, as the Node.js runtime does. */
@@ -86,6 +92,8 @@ interface Environment {
   /** The code version it runs: environments of an older version retire once idle. */
   codeVersion: number;
   logStreamName: string;
+  /** When its last invocation ended (performance.now()). */
+  idleSince: number;
   /** Set until its first invocation reports it (`Init Duration` in the first REPORT line). */
   initDurationMs?: number;
   pending?: Pending;
@@ -130,6 +138,8 @@ export function toLogEvents(chunks: readonly OutputChunk[]): FunctionLogEvent[] 
 }
 
 const YOUNG_GENERATION_MB = 8;
+/** See {@link FunctionPoolOptions.idleShutdownMs}. */
+export const IDLE_ENVIRONMENT_MS = 5_000;
 const workerFile = fileURLToPath(new URL('./worker.mjs', import.meta.url));
 
 /**
@@ -149,6 +159,7 @@ export class FunctionPool {
 
   private handlerFile: string;
   private codeVersion = 0;
+  private idleTimer: NodeJS.Timeout | undefined;
 
   constructor(private readonly options: FunctionPoolOptions) {
     this.handlerFile = options.handlerFile;
@@ -197,6 +208,7 @@ export class FunctionPool {
 
   async close(): Promise<void> {
     this.closed = true;
+    clearTimeout(this.idleTimer);
     await Promise.all(this.environments.splice(0).map((e) => e.worker.terminate()));
   }
 
@@ -224,8 +236,27 @@ export class FunctionPool {
 
   private release(environment: Environment): void {
     environment.busy = false;
+    environment.idleSince = performance.now();
     if (environment.codeVersion !== this.codeVersion) this.discard(environment);
     this.waiting.shift()?.();
+    this.scheduleIdleShutdown();
+  }
+
+  /** Shuts down environments beyond the first that stayed idle for {@link FunctionPoolOptions.idleShutdownMs}. */
+  private scheduleIdleShutdown(): void {
+    if (this.idleTimer || this.closed || this.environments.length <= 1) return;
+    const idleMs = this.options.idleShutdownMs ?? IDLE_ENVIRONMENT_MS;
+    this.idleTimer = setTimeout(() => {
+      this.idleTimer = undefined;
+      const now = performance.now();
+      // `acquire` takes the first idle environment, so under light load the later ones are the idle ones.
+      for (const environment of this.environments.slice(1)) {
+        if (!environment.busy && now - environment.idleSince >= idleMs) this.discard(environment);
+      }
+      this.scheduleIdleShutdown();
+    }, idleMs);
+    // Never what keeps the process alive.
+    this.idleTimer.unref();
   }
 
   private discard(environment: Environment): void {
@@ -267,7 +298,7 @@ export class FunctionPool {
       resourceLimits: { maxOldGenerationSizeMb: Math.max(64, memoryMb), maxYoungGenerationSizeMb: YOUNG_GENERATION_MB },
       execArgv: ['--enable-source-maps'],
     });
-    const environment: Environment = { worker, busy: true, logStreamName, codeVersion };
+    const environment: Environment = { worker, busy: true, logStreamName, codeVersion, idleSince: performance.now() };
     const ready = new Promise<void>((resolve, reject) => {
       worker.once('error', reject);
       worker.once('message', (message: WorkerMessage) => {

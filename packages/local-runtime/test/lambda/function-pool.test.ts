@@ -45,6 +45,31 @@ describe('FunctionPool', () => {
     expect(fn.size).toBe(2);
   });
 
+  it('shuts down the environments a burst added once they sit idle, and keeps the first one warm', async () => {
+    const fn = pool('burst', { GREETING: 'hi' }, { maxConcurrency: 2, idleShutdownMs: 100 });
+    await Promise.all([1, 2].map(() => fn.invoke({ hangMs: 50 })));
+    expect(fn.size).toBe(2);
+
+    await new Promise((resolve) => setTimeout(resolve, 400));
+
+    expect(fn.size).toBe(1);
+    // The one left is the warm one: its module state has seen earlier invocations.
+    const next = (await fn.invoke({})) as { invocations: number };
+    expect(next.invocations).toBeGreaterThan(1);
+  });
+
+  it('never shuts down an environment in the middle of an invocation', async () => {
+    const fn = pool('long', { GREETING: 'hi' }, { maxConcurrency: 2, idleShutdownMs: 50 });
+    // The first ends first and arms the idle check; the second environment is still busy when it fires.
+    const [, longer] = await Promise.all([fn.invoke({ hangMs: 300 }), fn.invoke({ hangMs: 600 })]);
+    expect(longer).toMatchObject({ greeting: 'hi' });
+    expect(fn.size).toBe(2);
+
+    await new Promise((resolve) => setTimeout(resolve, 300));
+
+    expect(fn.size).toBe(1);
+  });
+
   it('reports a thrown error with its name as the error type', async () => {
     const fn = pool('failing', { GREETING: 'hi' });
     const outcome = fn.invoke({ fail: 'InvalidGameEvent' });
