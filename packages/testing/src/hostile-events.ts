@@ -16,7 +16,9 @@ export interface NotExpressible {
  * What raw PutEvents against the local runtime answers. EventBridge does not validate details, so:
  * - `accepted`: the envelope is fine; the rule matches, the execution fails with InvalidGameEvent,
  *   nothing is written and the event is dead-lettered.
- * - `accepted-unmatched`: no rule matches (source or detail-type); no execution, nothing written.
+ * - `accepted-unmatched`: no rule starts an execution, nothing is written. Either no rule matches (source
+ *   or detail-type), or only the report rule does (the report's own source and detail-type): it hands the
+ *   event to the metric function alone, which refuses it and records nothing.
  * - `entry-error:<ErrorCode>`: that entry is refused (the request itself succeeds).
  * - `request-error:<error name>`: the whole request is refused.
  */
