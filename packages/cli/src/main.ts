@@ -110,7 +110,8 @@ export async function main(argv: string[]): Promise<number> {
   const program = buildProgram();
   try {
     await program.parseAsync(argv, { from: 'user' });
-    return 0;
+    // A command that ran to the end but failed in part (replay, redrive, rebuild) says so in process.exitCode.
+    return Number(process.exitCode ?? 0) || 0;
   } catch (error) {
     const err = error as Error & { code?: string; exitCode?: number };
     if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version') return 0;
