@@ -1,11 +1,13 @@
 import { Command, InvalidArgumentError } from 'commander';
 import { runExecutions } from './commands/executions';
+import { runRebuild } from './commands/rebuild';
 import { runRedrive } from './commands/redrive';
 import { runReplay } from './commands/replay';
 import { runSend } from './commands/send';
 import { runStart } from './commands/start';
 import { runTables } from './commands/tables';
 import { DEFAULT_ENDPOINT, DEFAULT_PORT } from './clients';
+import { DEFAULT_MAX_BATCH_EVENTS } from './rebuild';
 export { UsageError } from './errors';
 
 const integer = (name: string) => (value: string) => {
@@ -86,6 +88,17 @@ export function buildProgram(): Command {
     .option('-e, --endpoint <url>', 'AWS endpoint', DEFAULT_ENDPOINT)
     .option('--no-wait', 'do not wait for the executions to finish')
     .action((file, options) => runReplay(file, options));
+
+  program
+    .command('rebuild')
+    .description('rebuild the tables from completion events: the Rebuild state machine, in batches (no report, no metric)')
+    .option('--from <file>', 'NDJSON: one EventBridge event, session line {"detailType","detail"} or journal record per line')
+    .option('-d, --data <dir>', "a local runtime's data folder (start --data): rebuild from its event journal")
+    .option('--state-machine <arn>', 'the Rebuild state machine (found by its name by default)')
+    .option('--batch-size <n>', 'events per execution at most (each batch also stays under 256 KiB of input)', integer('batch-size'), DEFAULT_MAX_BATCH_EVENTS)
+    .option('--json', 'print the summary as JSON, every failure included', false)
+    .option('-e, --endpoint <url>', 'AWS endpoint', DEFAULT_ENDPOINT)
+    .action((options) => runRebuild(options));
 
   program
     .command('executions')
