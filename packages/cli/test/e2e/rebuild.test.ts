@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ListMetricsCommand } from '@aws-sdk/client-cloudwatch';
@@ -39,7 +39,10 @@ beforeAll(async () => {
   stack = await startStack({ dataDir });
   rebuildArn = stack.runtime.model.stateMachines.find((m) => m.name === 'RebuildStateMachine')!.arn;
 }, 120_000);
-afterAll(() => stack.stop());
+afterAll(async () => {
+  await stack.stop();
+  for (const folder of [dataDir, dir]) rmSync(folder, { recursive: true, force: true });
+});
 
 const tableNamed = (prefix: string) => stack.runtime.model.tables.find((t) => t.name.startsWith(prefix))!;
 const TABLES = ['CompletedLevel', 'CompletedGame'] as const;
@@ -221,9 +224,9 @@ describe('gamekeeper rebuild', () => {
     const neither = await gamekeeper('rebuild', '--endpoint', stack.runtime.url);
     expect(neither.code).toBe(1);
     expect(neither.stderr).toMatch(/exactly one of --from <file.ndjson> or --data <dir>/);
-    const empty = mkdtempSync(join(tmpdir(), 'gamekeeper-no-journal-'));
+    const empty = mkdtempSync(join(dir, 'no-journal-'));
     const noJournal = await gamekeeper('rebuild', '--data', empty, '--endpoint', stack.runtime.url);
     expect(noJournal.code).toBe(1);
-    expect(noJournal.stderr).toMatch(/no event journal in .*gamekeeper-no-journal-/);
+    expect(noJournal.stderr).toMatch(/no event journal in .*no-journal-/);
   });
 });

@@ -1,12 +1,13 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CompletionEvent, DetailType, Source } from '@gamekeeper/contracts';
 import { gameCompleted, levelCompleted, redelivered } from '@gamekeeper/testing';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { type BatchResult, MAX_EXECUTION_INPUT_BYTES, type SourcedEvent, batchInput, planBatches, readRebuildSource, rebuild } from '../../src/rebuild';
 
 const dir = mkdtempSync(join(tmpdir(), 'gamekeeper-rebuild-unit-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
 const fileWith = (name: string, lines: string[]) => {
   const file = join(dir, name);
   writeFileSync(file, `${lines.join('\n')}\n`);
