@@ -1,11 +1,13 @@
 import { Command, InvalidArgumentError } from 'commander';
 import { runExecutions } from './commands/executions';
+import { runRebuild } from './commands/rebuild';
 import { runRedrive } from './commands/redrive';
 import { runReplay } from './commands/replay';
 import { runSend } from './commands/send';
 import { runStart } from './commands/start';
 import { runTables } from './commands/tables';
 import { DEFAULT_ENDPOINT, DEFAULT_PORT } from './clients';
+import { DEFAULT_MAX_BATCH_EVENTS } from './rebuild';
 export { UsageError } from './errors';
 
 const integer = (name: string) => (value: string) => {
@@ -88,6 +90,17 @@ export function buildProgram(): Command {
     .action((file, options) => runReplay(file, options));
 
   program
+    .command('rebuild')
+    .description('rebuild the tables from completion events: the Rebuild state machine, in batches (no report, no metric)')
+    .option('--from <file>', 'NDJSON: one EventBridge event, session line {"detailType","detail"} or journal record per line')
+    .option('-d, --data <dir>', "a local runtime's data folder (start --data): rebuild from its event journal")
+    .option('--state-machine <arn>', 'the Rebuild state machine (found by its name by default)')
+    .option('--batch-size <n>', 'events per execution at most (each batch also stays under 256 KiB of input)', integer('batch-size'), DEFAULT_MAX_BATCH_EVENTS)
+    .option('--json', 'print the summary as JSON, every failure included', false)
+    .option('-e, --endpoint <url>', 'AWS endpoint', DEFAULT_ENDPOINT)
+    .action((options) => runRebuild(options));
+
+  program
     .command('executions')
     .description('list executions, or show one execution step by step')
     .argument('[execution]', 'execution ARN or name')
@@ -110,7 +123,8 @@ export async function main(argv: string[]): Promise<number> {
   const program = buildProgram();
   try {
     await program.parseAsync(argv, { from: 'user' });
-    return 0;
+    // A command that ran to the end but failed in part (replay, redrive, rebuild) says so in process.exitCode.
+    return Number(process.exitCode ?? 0) || 0;
   } catch (error) {
     const err = error as Error & { code?: string; exitCode?: number };
     if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version') return 0;

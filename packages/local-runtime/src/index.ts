@@ -10,6 +10,7 @@ export { FunctionPool, IDLE_ENVIRONMENT_MS, LambdaFunctionError } from './lambda
 export { AwsServiceError } from './protocol/aws-error';
 export type { ServiceBackend } from './protocol/aws-error';
 export { LocalFunctions } from './lambda/functions';
+export type { InvocationCounters } from './lambda/functions';
 export { arn } from './arn';
 export * from './cloudwatch';
 export { FaultInjector, FAULT_KINDS } from './faults/faults';

@@ -65,6 +65,15 @@ describe('the gamekeeper command against a running stack', () => {
     expect(sent.code).toBe(0);
   });
 
+  it('exits non-zero when a replay could not publish every event', async () => {
+    const file = join(dir, 'rejected.ndjson');
+    const [good] = generateSession({ seed: 6, players: 1, games: ['cli-game'], levelsPerGame: 1 });
+    writeFileSync(file, toNdjson([good!, { ...good!, detail: { ...good!.detail, score: -1 } }]));
+    const replay = await gamekeeper('replay', file, '--no-wait', '--endpoint', stack.runtime.url);
+    expect(replay.stdout).toContain('published 1/2 events (1 rejected, 0 failed)');
+    expect(replay.code).toBe(1);
+  });
+
   it.each([
     ['a bad player id', ['send', 'level', '--player', 'bad id', '--game', 'g', '--level', '1', '--score', '1'], /detail\.playerId: must start with a letter or digit/],
     ['a kind that is neither level nor game', ['send', 'boss', '--player', 'p', '--game', 'g', '--level', '1', '--score', '1'], /kind must be "level" or "game", got "boss"/],

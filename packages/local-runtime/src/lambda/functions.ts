@@ -60,6 +60,16 @@ export interface LocalInvokeOptions {
   onLog?: (log: FunctionLog) => void;
 }
 
+/** Invocations of one function (or of all): started, in flight now, and the most in flight at once. */
+export interface InvocationCounters {
+  /** Invocations that reached the function (not refused by an injected Lambda service error). */
+  invocations: number;
+  /** Running in an execution environment or waiting for one: what callers have outstanding. */
+  inFlight: number;
+  /** The most in flight at once since the runtime started or since {@link LocalFunctions.resetPeaks}. */
+  peakInFlight: number;
+}
+
 interface RunningFunction {
   model: FunctionModel;
   pool: FunctionPool;
@@ -75,6 +85,12 @@ interface RunningFunction {
  * injected faults applied as the Lambda service would fail.
  */
 export class LocalFunctions {
+  /**
+   * Invocations through {@link invoke} (Step Functions tasks, EventBridge targets, the Lambda API, the HTTP
+   * API), per function name and over all functions: e.g. how many a Map state really runs at once.
+   */
+  readonly counters: { total: InvocationCounters; byFunction: Record<string, InvocationCounters> } = { total: zeroCounters(), byFunction: {} };
+
   private constructor(
     private readonly pools: Map<string, RunningFunction>,
     private readonly faults: FaultInjector,
@@ -142,10 +158,21 @@ export class LocalFunctions {
     const fault = this.faults.lambdaFault(model, payload);
     if (fault === 'error') throw new LambdaFunctionError({ errorType: 'Lambda.ServiceException', errorMessage: 'Injected fault: the Lambda service could not run the function' });
     const { onLog, requestId } = options;
-    const result = await pool.invoke(payload, {
-      ...(requestId ? { requestId } : {}),
-      ...(onLog ? { onLog: (batch: FunctionLogBatch) => onLog({ ...batch, logGroupName: model.logGroupName }) } : {}),
-    });
+    const counted = [this.counters.total, (this.counters.byFunction[model.name] ??= zeroCounters())];
+    for (const c of counted) {
+      c.invocations += 1;
+      c.inFlight += 1;
+      c.peakInFlight = Math.max(c.peakInFlight, c.inFlight);
+    }
+    let result: unknown;
+    try {
+      result = await pool.invoke(payload, {
+        ...(requestId ? { requestId } : {}),
+        ...(onLog ? { onLog: (batch: FunctionLogBatch) => onLog({ ...batch, logGroupName: model.logGroupName }) } : {}),
+      });
+    } finally {
+      for (const c of counted) c.inFlight -= 1;
+    }
     if (fault === 'timeout') {
       throw new LambdaFunctionError({
         errorType: 'Sandbox.Timedout',
@@ -166,6 +193,11 @@ export class LocalFunctions {
     return found ? { model: found.model, codeFile: found.codeFile, inputs: [...found.inputs] } : undefined;
   }
 
+  /** Starts measuring {@link counters}' `peakInFlight` afresh (from what is in flight now). */
+  resetPeaks(): void {
+    for (const c of [this.counters.total, ...Object.values(this.counters.byFunction)]) c.peakInFlight = c.inFlight;
+  }
+
   /** Invocations that really ran out of time (not injected), by function. */
   timeouts(): Record<string, number> {
     return Object.fromEntries([...this.pools].filter(([, { pool }]) => pool.counters.timeouts > 0).map(([name, { pool }]) => [name, pool.counters.timeouts]));
@@ -175,3 +207,5 @@ export class LocalFunctions {
     await Promise.all([...this.pools.values()].map(({ pool }) => pool.close()));
   }
 }
+
+const zeroCounters = (): InvocationCounters => ({ invocations: 0, inFlight: 0, peakInFlight: 0 });

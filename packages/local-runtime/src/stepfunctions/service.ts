@@ -54,6 +54,8 @@ export interface StepFunctionsOptions extends AccountScope {
 }
 
 export const DEFAULT_RETAINED_EXECUTIONS = 1_000;
+/** The largest execution input StartExecution and StartSyncExecution accept: 256 KiB, as UTF-8 bytes (as AWS measures it). */
+export const MAX_EXECUTION_INPUT_BYTES = 262_144;
 const LAMBDA_INVOKE = /^arn:aws:states:::lambda:invoke(\.waitForTaskToken)?$/;
 const AWS_SDK_INTEGRATION = /^arn:aws:states:::aws-sdk:([a-z0-9]+):([A-Za-z0-9]+)$/;
 
@@ -82,6 +84,7 @@ export class StepFunctionsService implements ServiceBackend {
   }
 
   async handle(operation: string, body: any): Promise<unknown> {
+    if (operation === 'StartExecution' || operation === 'StartSyncExecution') checkInputSize(body?.input);
     switch (operation) {
       case 'StartExecution': {
         const execution = this.start(body);
@@ -286,6 +289,20 @@ export class StepFunctionsService implements ServiceBackend {
     const { page, nextToken } = paginate(events, body.maxResults, body.nextToken);
     return { events: page.map((e: HistoryEvent) => ({ ...e, timestamp: epochSeconds(e.timestamp) })), ...(nextToken ? { nextToken } : {}) };
   }
+}
+
+/**
+ * The API's length constraint on `input` (AWS answers a larger one with this ValidationException before
+ * starting anything). Executions an EventBridge target starts are not checked here: the bus bounds their size.
+ */
+function checkInputSize(input: unknown): void {
+  if (typeof input !== 'string') return;
+  const bytes = Buffer.byteLength(input, 'utf8');
+  if (bytes <= MAX_EXECUTION_INPUT_BYTES) return;
+  throw new AwsServiceError(
+    'ValidationException',
+    `1 validation error detected: Value at 'input' failed to satisfy constraint: Member must have length less than or equal to ${MAX_EXECUTION_INPUT_BYTES} (got ${bytes} bytes)`,
+  );
 }
 
 /** What ListExecutions says of an execution. */

@@ -133,6 +133,24 @@ describe('local Step Functions through the real SFN client', () => {
     expect(failed.executions?.map((e) => e.status)).toEqual(['FAILED']);
   });
 
+  it('refuses an input over 256 KiB (UTF-8 bytes) with ValidationException, starting nothing, and runs one at the limit', async () => {
+    // Prepare: {"id":"big","kind":"level","pad":"..."} padded to exactly the limit, then one byte (a 2-byte character for 1) over.
+    const frame = JSON.stringify({ id: 'big', kind: 'level', pad: '' });
+    const atLimit = JSON.stringify({ id: 'big', kind: 'level', pad: 'x'.repeat(262_144 - frame.length) });
+    const overByUtf8 = JSON.stringify({ id: 'big', kind: 'level', pad: `${'x'.repeat(262_144 - frame.length - 1)}é` });
+    expect(Buffer.byteLength(atLimit)).toBe(262_144);
+    expect(overByUtf8.length).toBe(262_144);
+    const callsBefore = calls.length;
+
+    // Act + Assess
+    const refused = { name: 'ValidationException', message: expect.stringMatching(/Value at 'input' failed to satisfy constraint: Member must have length less than or equal to 262144/) };
+    await expect(client.send(new StartSyncExecutionCommand({ stateMachineArn, input: overByUtf8 }))).rejects.toMatchObject(refused);
+    await expect(client.send(new StartExecutionCommand({ stateMachineArn, input: overByUtf8 }))).rejects.toMatchObject(refused);
+    expect(calls.length).toBe(callsBefore);
+    const result = await client.send(new StartSyncExecutionCommand({ stateMachineArn, input: atLimit }));
+    expect(result.status).toBe('SUCCEEDED');
+  });
+
   it('lists the state machine and answers unknown ARNs with AWS errors', async () => {
     const { stateMachines } = await client.send(new ListStateMachinesCommand({}));
     expect(stateMachines?.map((m) => [m.name, m.type])).toEqual([['Housekeeping', 'EXPRESS']]);
