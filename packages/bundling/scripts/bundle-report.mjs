@@ -6,13 +6,19 @@
 //   - "asset": `@aws-sdk/*` external, exactly the CDK NodejsFunction's asset on nodejs22.x (the runtime
 //     provides the SDK); this is what the size budget (test/budget.test.ts) holds to;
 //   - "local": the SDK bundled in, what `npm run build` writes to dist/ and the local runtime runs.
-// It prints bytes per function, the packages and files that weigh most (esbuild's metafile), and the cold
-// import time of each bundle: the median of several fresh `node` processes, each timing one `import()` of
-// the bundle (module loading and top-level code; Node's own start-up excluded). For the asset the SDK must
-// be resolvable, so it runs from a directory whose node_modules links the SDK packages the bundle imports
-// (the versions the workspace locks; on AWS the runtime's own copy). Loading the SDK from node_modules is
-// most of that time and no bundle setting changes it, so the SDK alone (a module that only imports the
-// asset's `@aws-sdk/*` specifiers, from the same directory) is timed beside it.
+// It prints bytes per function, the packages and files that weigh most (esbuild's metafile), and cold
+// import times: the median (and minimum) of several fresh `node` processes, each timing one `import()`
+// (module loading and top-level code; Node's own start-up excluded), runs interleaved across bundles so a
+// busy neighbour slows all of them alike. What is timed:
+//   - floor: an empty module (what any first `import()` costs here: the ESM loader itself);
+//   - local: the SDK-bundled file;
+//   - SDK alone: a module that imports only the asset's `@aws-sdk/*` specifiers, from a directory whose
+//     node_modules links the SDK packages the asset imports (the versions the workspace locks; on AWS the
+//     runtime's own copy, which no bundle setting changes);
+//   - asset: the asset from that directory, the SDK loaded from node_modules as part of it;
+//   - asset after SDK: the asset once the SDK is already loaded in the process, i.e. what the bundle itself
+//     adds; and the same with NODE_OPTIONS=--enable-source-maps, as the infra deploys it (Node then also
+//     reads the source map).
 //
 // Usage: npm run bundles [-- --runs 9] [--top 8] [--only level-store] [--keep]
 import { spawnSync } from 'node:child_process';
@@ -26,11 +32,12 @@ import { AWS_RUNTIME_EXTERNALS, bundleFunction } from '../src/index.js';
 
 /** @typedef {import('esbuild').Metafile} Metafile */
 /** @typedef {{ name: string; packageName: string; entry: string; config: string | undefined }} FunctionPackage */
-/** @typedef {{ file: string; specifiers: string[]; times: number[] }} SdkOnly */
+/** @typedef {{ file: string; env: Record<string, string>; preload: string | undefined; flags: string[]; times: number[] }} Probe */
 /**
  * @typedef {{
- *   fn: FunctionPackage; variant: 'asset' | 'local'; outfile: string; env: Record<string, string>; sdk: SdkOnly | undefined;
- *   bytes: number; packages: { name: string; bytes: number }[]; files: { input: string; bytes: number }[]; times: number[];
+ *   fn: FunctionPackage; variant: 'asset' | 'local'; outfile: string; bytes: number; mapBytes: number;
+ *   packages: { name: string; bytes: number }[]; files: { input: string; bytes: number }[];
+ *   probes: Record<string, Probe>; sdkSpecifiers: string[];
  * }} Bundle
  */
 
@@ -146,32 +153,39 @@ export function weights(metafile, outfile) {
  * A module beside the asset that imports only the SDK specifiers the asset imports, to time the SDK alone.
  * @param {Metafile} metafile
  * @param {string} outfile
- * @returns {SdkOnly | undefined}
  */
 function sdkOnly(metafile, outfile) {
   const output = metafile.outputs[relative(process.cwd(), outfile)];
   const specifiers = [...new Set((output?.imports ?? []).filter((i) => i.external && i.path.startsWith('@aws-sdk/')).map((i) => i.path))];
-  if (specifiers.length === 0) return undefined;
   const file = join(dirname(outfile), 'sdk-only.mjs');
-  writeFileSync(file, specifiers.map((s) => `import ${JSON.stringify(s)};\n`).join(''));
-  return { file, specifiers, times: [] };
+  writeFileSync(file, specifiers.map((s) => `import ${JSON.stringify(s)};\n`).join('') || 'export {};\n');
+  return { file, specifiers };
 }
 
-const CHILD = 'const t0 = performance.now(); await import(process.env.BUNDLE_REPORT_URL); process.stdout.write(String(performance.now() - t0));';
+// Imports PRELOAD_URL (untimed) when set, then times the import of PROBE_URL.
+const CHILD =
+  'if (process.env.PRELOAD_URL) await import(process.env.PRELOAD_URL); const t0 = performance.now(); await import(process.env.PROBE_URL); process.stdout.write(String(performance.now() - t0));';
 
 /**
- * One fresh `node`: milliseconds for `import()` of `file`, with the function's environment.
- * @param {string} file
- * @param {Record<string, string>} functionEnv
+ * One fresh `node`: milliseconds for `import()` of the probe's file, with the function's environment.
+ * @param {Probe} probe
  */
-function importOnce(file, functionEnv) {
+function importOnce(probe) {
   /** @type {NodeJS.ProcessEnv} */
-  const env = { ...process.env, AWS_REGION: 'us-east-1', AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true', ...functionEnv, BUNDLE_REPORT_URL: pathToFileURL(file).href };
+  const env = { ...process.env, AWS_REGION: 'us-east-1', AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true', ...probe.env, PROBE_URL: pathToFileURL(probe.file).href };
   delete env.NODE_OPTIONS;
-  const child = spawnSync(process.execPath, ['--input-type=module', '-e', CHILD], { cwd: dirname(file), env, encoding: 'utf8' });
-  if (child.status !== 0) throw new Error(`importing ${file} failed:\n${child.stderr}`);
+  if (probe.preload) env.PRELOAD_URL = pathToFileURL(probe.preload).href;
+  const child = spawnSync(process.execPath, [...probe.flags, '--input-type=module', '-e', CHILD], { cwd: dirname(probe.file), env, encoding: 'utf8' });
+  if (child.status !== 0) throw new Error(`importing ${probe.file} failed:\n${child.stderr}`);
   return Number(child.stdout);
 }
+
+/**
+ * @param {string} file
+ * @param {{ env?: Record<string, string>; preload?: string; flags?: string[] }} [options]
+ * @returns {Probe}
+ */
+const probe = (file, { env = {}, preload, flags = [] } = {}) => ({ file, env, preload, flags, times: [] });
 
 /** @param {number[]} values */
 const median = (values) => {
@@ -209,45 +223,74 @@ async function main() {
       const dir = join(workDir, fn.name, variant);
       const outfile = join(dir, 'index.mjs');
       const { metafile } = await bundleFunction({ entry: fn.entry, outfile, external: variant === 'asset' ? AWS_RUNTIME_EXTERNALS : [] });
-      if (variant === 'asset') linkExternals(metafile, dir);
-      const sdk = variant === 'asset' ? sdkOnly(metafile, outfile) : undefined;
-      bundles.push({ fn, variant, outfile, env, sdk, bytes: statSync(outfile).size, ...weights(metafile, outfile), times: [] });
+      /** @type {Record<string, Probe>} */
+      const probes = {};
+      let sdkSpecifiers = /** @type {string[]} */ ([]);
+      if (variant === 'asset') {
+        linkExternals(metafile, dir);
+        const sdk = sdkOnly(metafile, outfile);
+        sdkSpecifiers = sdk.specifiers;
+        probes.sdk = probe(sdk.file, { env });
+        probes.asset = probe(outfile, { env });
+        probes.own = probe(outfile, { env, preload: sdk.file });
+        probes.ownMaps = probe(outfile, { env, preload: sdk.file, flags: ['--enable-source-maps'] });
+      } else {
+        probes.local = probe(outfile, { env });
+      }
+      const bytes = statSync(outfile).size;
+      const mapBytes = statSync(`${outfile}.map`).size;
+      bundles.push({ fn, variant, outfile, bytes, mapBytes, ...weights(metafile, outfile), probes, sdkSpecifiers });
     }
   }
+  const emptyModule = join(workDir, 'empty.mjs');
+  writeFileSync(emptyModule, 'export {};\n');
+  const floor = probe(emptyModule);
 
-  // Runs interleaved across bundles, so a busy neighbour slows them all alike rather than one.
-  for (const bundle of bundles) importOnce(bundle.outfile, bundle.env); // warms the file cache; not counted
-  for (let run = 0; run < runs; run++) {
-    for (const bundle of bundles) {
-      bundle.times.push(importOnce(bundle.outfile, bundle.env));
-      if (bundle.sdk) bundle.sdk.times.push(importOnce(bundle.sdk.file, bundle.env));
-    }
-  }
+  const probes = [floor, ...bundles.flatMap((b) => Object.values(b.probes))];
+  for (const p of probes) importOnce(p); // warms the file cache; not counted
+  for (let run = 0; run < runs; run++) for (const p of probes) p.times.push(importOnce(p));
 
+  /** @param {Probe | undefined} p */
+  const ms = (p) => (p ? `${median(p.times).toFixed(0)} (${min(p.times).toFixed(0)}) ms` : '-');
   for (const bundle of bundles) {
-    const label = bundle.variant === 'asset' ? 'asset, @aws-sdk/* external (CDK, nodejs22.x)' : 'local, SDK bundled (npm run build, local runtime)';
-    console.log(`\n${bundle.fn.packageName}: ${label}`);
-    console.log(`  ${kb(bundle.bytes)} (${bundle.bytes} bytes), cold import ${median(bundle.times).toFixed(1)} ms (median of ${runs}; min ${min(bundle.times).toFixed(1)})`);
-    if (bundle.sdk) console.log(`  the SDK alone from node_modules (${bundle.sdk.specifiers.join(', ')}): ${median(bundle.sdk.times).toFixed(1)} ms`);
+    const { probes: t } = bundle;
+    if (bundle.variant === 'asset') {
+      console.log(`\n${bundle.fn.packageName}: asset, @aws-sdk/* external (as the CDK builds it for nodejs22.x)`);
+      console.log(`  ${kb(bundle.bytes)} (${bundle.bytes} bytes; source map ${kb(bundle.mapBytes)})`);
+      console.log(`  cold import, median (min) of ${runs}: ${ms(t.asset)} with the SDK from node_modules; the SDK alone ${ms(t.sdk)} (${bundle.sdkSpecifiers.join(', ') || 'none'})`);
+      console.log(`  the bundle itself, SDK already loaded: ${ms(t.own)}; with --enable-source-maps (as deployed): ${ms(t.ownMaps)}`);
+    } else {
+      console.log(`\n${bundle.fn.packageName}: local, SDK bundled in (npm run build's dist/handler.mjs, the local runtime)`);
+      console.log(`  ${kb(bundle.bytes)} (${bundle.bytes} bytes; source map ${kb(bundle.mapBytes)})`);
+      console.log(`  cold import, median (min) of ${runs}: ${ms(t.local)}`);
+    }
     console.log('  heaviest packages:');
     for (const { name, bytes } of bundle.packages.slice(0, top)) console.log(`    ${lpad(kb(bytes), 10)}  ${lpad(((bytes / bundle.bytes) * 100).toFixed(1), 5)}%  ${name}`);
     console.log('  heaviest files:');
     for (const { input, bytes } of bundle.files.slice(0, top)) console.log(`    ${lpad(kb(bytes), 10)}  ${shortPath(input)}`);
   }
 
-  console.log(`\nSummary: bytes of the .mjs; cold import = median (min) of ${runs} fresh node processes, import() only; SDK = the asset's @aws-sdk/* imports alone`);
-  const header = `${pad('function', 26)}${lpad('asset bytes', 12)}${lpad('asset import', 16)}${lpad('SDK alone', 16)}${lpad('local bytes', 13)}${lpad('local import', 16)}`;
+  console.log(`\nSummary: bytes of the .mjs; cold import times are the median (min) of ${runs} fresh node processes, import() only.`);
+  console.log(`An empty module's import (the floor here): ${ms(floor)}.`);
+  const columns = /** @type {const} */ ([
+    ['function', 24],
+    ['asset bytes', 12],
+    ['asset import', 16],
+    ['SDK alone', 16],
+    ['asset after SDK', 18],
+    ['+source maps', 16],
+    ['local bytes', 13],
+    ['local import', 16],
+  ]);
+  const header = columns.map(([title, width], i) => (i === 0 ? pad(title, width) : lpad(title, width))).join('');
   console.log(header);
   console.log('-'.repeat(header.length));
-  /** @param {number[]} times */
-  const ms = (times) => `${median(times).toFixed(0)} (${min(times).toFixed(0)}) ms`;
   for (const fn of fns) {
     const asset = bundles.find((b) => b.fn === fn && b.variant === 'asset');
     const local = bundles.find((b) => b.fn === fn && b.variant === 'local');
     if (!asset || !local) continue;
-    console.log(
-      `${pad(fn.packageName, 26)}${lpad(asset.bytes, 12)}${lpad(ms(asset.times), 16)}${lpad(asset.sdk ? ms(asset.sdk.times) : '-', 16)}${lpad(local.bytes, 13)}${lpad(ms(local.times), 16)}`,
-    );
+    const cells = [fn.packageName, asset.bytes, ms(asset.probes.asset), ms(asset.probes.sdk), ms(asset.probes.own), ms(asset.probes.ownMaps), local.bytes, ms(local.probes.local)];
+    console.log(cells.map((cell, i) => (i === 0 ? pad(cell, columns[i]?.[1] ?? 0) : lpad(cell, columns[i]?.[1] ?? 0))).join(''));
   }
   if (options.keep) console.log(`\nbundles kept in ${workDir}`);
   else rmSync(workDir, { recursive: true, force: true });
