@@ -6,7 +6,7 @@ import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { Architecture, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
-import { FUNCTION_BUNDLING, SERVICE_PACKAGE_METADATA } from '@gamekeeper/bundling';
+import { AWS_RUNTIME_EXTERNALS, FUNCTION_BUNDLING, SERVICE_PACKAGE_METADATA } from '@gamekeeper/bundling';
 import { Construct } from 'constructs';
 
 export { SERVICE_PACKAGE_METADATA };
@@ -69,6 +69,9 @@ export class GameFunction extends Construct {
         sourceMap: true,
         mainFields: [...FUNCTION_BUNDLING.mainFields],
         banner: FUNCTION_BUNDLING.banner,
+        // The runtime provides the SDK: CDK's own default for nodejs22.x, named here so the size budget
+        // (@gamekeeper/bundling test/budget.test.ts) bundles exactly what is deployed.
+        externalModules: [...AWS_RUNTIME_EXTERNALS],
       },
     });
     (this.function.node.defaultChild as CfnResource).addMetadata(SERVICE_PACKAGE_METADATA, props.servicePackage);

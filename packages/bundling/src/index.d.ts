@@ -8,5 +8,16 @@ export declare const FUNCTION_BUNDLING: Readonly<{
   mainFields: readonly string[];
   banner: string;
 }>;
-/** Bundles one handler; answers the bundle's path and the absolute paths of every source file in it. */
-export declare function bundleFunction(options: { entry: string; outfile: string; logLevel?: 'error' | 'info' | 'warning' | 'silent' }): Promise<{ outfile: string; inputs: string[] }>;
+/** What the CDK NodejsFunction leaves out of the asset on `nodejs22.x`: the runtime provides AWS SDK v3. */
+export declare const AWS_RUNTIME_EXTERNALS: readonly ['@aws-sdk/*'];
+/**
+ * Bundles one handler; answers the bundle's path, the absolute paths of every source file in it and
+ * esbuild's metafile. `external` defaults to none (the SDK bundled in, as locally); pass
+ * {@link AWS_RUNTIME_EXTERNALS} for the asset the CDK builds.
+ */
+export declare function bundleFunction(options: {
+  entry: string;
+  outfile: string;
+  logLevel?: 'error' | 'info' | 'warning' | 'silent';
+  external?: readonly string[];
+}): Promise<{ outfile: string; inputs: string[]; metafile: import('esbuild').Metafile }>;

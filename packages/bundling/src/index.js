@@ -25,12 +25,19 @@ export const FUNCTION_BUNDLING = Object.freeze({
 });
 
 /**
+ * What the CDK NodejsFunction leaves out of the asset on `nodejs22.x` (its default `externalModules`):
+ * the runtime provides AWS SDK v3.
+ */
+export const AWS_RUNTIME_EXTERNALS = Object.freeze(['@aws-sdk/*']);
+
+/**
  * Bundles one handler entry with {@link FUNCTION_BUNDLING}. The one difference from AWS is the SDK: the
  * `nodejs22.x` runtime provides `@aws-sdk/*`, so the CDK leaves it out of the asset (its default); no
- * runtime here provides it, so this bundles it in.
+ * runtime here provides it, so this bundles it in unless `external` says otherwise (the size report and
+ * budget pass {@link AWS_RUNTIME_EXTERNALS} to build the asset exactly as the CDK does).
  */
-/** @param {{ entry: string; outfile: string; logLevel?: import('esbuild').LogLevel }} options */
-export async function bundleFunction({ entry, outfile, logLevel = 'error' }) {
+/** @param {{ entry: string; outfile: string; logLevel?: import('esbuild').LogLevel; external?: readonly string[] }} options */
+export async function bundleFunction({ entry, outfile, logLevel = 'error', external = [] }) {
   mkdirSync(dirname(outfile), { recursive: true });
   const { metafile } = await build({
     entryPoints: [entry],
@@ -43,10 +50,11 @@ export async function bundleFunction({ entry, outfile, logLevel = 'error' }) {
     sourcemap: FUNCTION_BUNDLING.sourcemap,
     mainFields: [...FUNCTION_BUNDLING.mainFields],
     banner: { js: FUNCTION_BUNDLING.banner },
+    external: [...external],
     logLevel,
     metafile: true,
   });
   // What went into the bundle, so a watcher knows which functions a saved file belongs to.
   const inputs = Object.keys(metafile?.inputs ?? {}).map((input) => resolve(input));
-  return { outfile, inputs };
+  return { outfile, inputs, metafile };
 }

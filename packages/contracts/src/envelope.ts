@@ -1,27 +1,47 @@
-import { EventBridgeSchema } from '@aws-lambda-powertools/parser/schemas/eventbridge';
-import { z } from 'zod';
+import './messages';
+import * as z from 'zod/mini';
 import { DetailType, Source } from './constants';
 import { InvalidGameEvent } from './errors';
 import { GameCompletedDetail } from './game-completed';
 import { LevelCompletedDetail } from './level-completed';
 import { LevelReportGeneratedDetail } from './level-report';
 
-/** The EventBridge envelope (Powertools' schema) narrowed to each gamekeeper event. */
-export const LevelCompletedEvent = EventBridgeSchema.extend({
+/**
+ * The EventBridge envelope, field for field Powertools' `EventBridgeSchema`
+ * (`@aws-lambda-powertools/parser/schemas/eventbridge`), written with zod/mini: Powertools' schema is built
+ * with classic zod, whose `z` namespace cannot be tree-shaken, so importing it put all of classic zod
+ * (~440 KB) into every function. A test holds this copy to Powertools' schema (the same JSON Schema).
+ * Like Powertools', it is not strict: unknown envelope fields are dropped, not refused.
+ */
+export const EventBridgeEnvelope = z.object({
+  version: z.string(),
+  id: z.string(),
+  source: z.string(),
+  account: z.string(),
+  time: z.iso.datetime(),
+  region: z.string(),
+  resources: z.array(z.string()),
+  'detail-type': z.string(),
+  detail: z.unknown(),
+  'replay-name': z.optional(z.string()),
+});
+
+/** The EventBridge envelope narrowed to each gamekeeper event. */
+export const LevelCompletedEvent = z.extend(EventBridgeEnvelope, {
   source: z.literal(Source.GameBackend),
   'detail-type': z.literal(DetailType.LevelCompleted),
   detail: LevelCompletedDetail,
 });
 export type LevelCompletedEvent = z.infer<typeof LevelCompletedEvent>;
 
-export const GameCompletedEvent = EventBridgeSchema.extend({
+export const GameCompletedEvent = z.extend(EventBridgeEnvelope, {
   source: z.literal(Source.GameBackend),
   'detail-type': z.literal(DetailType.GameCompleted),
   detail: GameCompletedDetail,
 });
 export type GameCompletedEvent = z.infer<typeof GameCompletedEvent>;
 
-export const LevelReportGeneratedEvent = EventBridgeSchema.extend({
+export const LevelReportGeneratedEvent = z.extend(EventBridgeEnvelope, {
   source: z.literal(Source.Report),
   'detail-type': z.literal(DetailType.LevelReportGenerated),
   detail: LevelReportGeneratedDetail,
@@ -64,7 +84,7 @@ export function parseGameEvent(input: unknown): GameEvent {
   return parseEventOf(GameEvent, [DetailType.LevelCompleted, DetailType.GameCompleted, DetailType.LevelReportGenerated], input);
 }
 
-function parseEventOf<T>(schema: z.ZodType<T>, detailTypes: readonly DetailType[], input: unknown): T {
+function parseEventOf<T>(schema: z.ZodMiniType<T>, detailTypes: readonly DetailType[], input: unknown): T {
   if (typeof input !== 'object' || input === null || Array.isArray(input)) {
     throw new InvalidGameEvent([`expected an EventBridge event object, got ${describe(input)}`]);
   }
@@ -79,7 +99,7 @@ function parseEventOf<T>(schema: z.ZodType<T>, detailTypes: readonly DetailType[
 
 /** Parses a bare detail of the given type (what a producer hands over), or throws {@link InvalidGameEvent}. */
 export function parseDetail<T extends DetailType>(detailType: T, detail: unknown): DetailByType[T] {
-  const schema = detailSchemaByType[detailType] as unknown as z.ZodType<DetailByType[T]> | undefined;
+  const schema = detailSchemaByType[detailType] as unknown as z.ZodMiniType<DetailByType[T]> | undefined;
   if (!schema) throw new InvalidGameEvent([`detail-type: unknown detail-type ${describe(detailType)}`]);
   const result = schema.safeParse(detail);
   if (!result.success) throw InvalidGameEvent.fromZod(result.error, ['detail']);

@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import type { core } from 'zod/mini';
 
 /**
  * Error names are part of the contract: Step Functions Retry/Catch match them as `errorType`,
@@ -25,13 +25,13 @@ export class InvalidGameEvent extends Error {
     this.issues = issues;
   }
 
-  static fromZod(error: z.ZodError, prefix: readonly PropertyKey[] = []): InvalidGameEvent {
+  static fromZod(error: core.$ZodError, prefix: readonly PropertyKey[] = []): InvalidGameEvent {
     return new InvalidGameEvent(formatIssues(error, prefix), { cause: error });
   }
 }
 
 /** One line per problem: `detail.score: Too small: expected number to be >=0`. */
-export function formatIssues(error: z.ZodError, prefix: readonly PropertyKey[] = []): string[] {
+export function formatIssues(error: core.$ZodError, prefix: readonly PropertyKey[] = []): string[] {
   return error.issues.map((issue) => {
     const path = [...prefix, ...issue.path].map(String).join('.');
     return path ? `${path}: ${issue.message}` : issue.message;

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { Limits } from './constants';
 import { NonNegativeInt } from './fields';
 import { levelStatsShape } from './level-completed';
@@ -8,15 +8,14 @@ export const GameCompletedDetail = z
   .strictObject({
     ...levelStatsShape,
     totalScore: NonNegativeInt(Limits.maxTotalScore),
-    levelsCompleted: z.int().min(1).max(Limits.maxLevel),
+    levelsCompleted: z.int().check(z.minimum(1), z.maximum(Limits.maxLevel)),
     totalDurationMs: NonNegativeInt(Limits.maxGameDurationMs),
   })
-  .refine((d) => d.totalScore >= d.score, { path: ['totalScore'], error: 'must be at least the final level score' })
-  .refine((d) => d.totalDurationMs >= d.durationMs, {
-    path: ['totalDurationMs'],
-    error: 'must be at least the final level duration',
-  })
-  .meta({
+  .check(
+    z.refine((d) => d.totalScore >= d.score, { path: ['totalScore'], error: 'must be at least the final level score' }),
+    z.refine((d) => d.totalDurationMs >= d.durationMs, { path: ['totalDurationMs'], error: 'must be at least the final level duration' }),
+  )
+  .register(z.globalRegistry, {
     title: 'GameBackend.GameCompleted detail',
     description: 'A player finished the whole game; the level fields describe the final level.',
   });

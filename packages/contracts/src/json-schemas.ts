@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import { toJSONSchema } from 'zod/mini';
 import { DetailType } from './constants';
 import { detailSchemaByType } from './envelope';
 
@@ -9,7 +9,7 @@ import { detailSchemaByType } from './envelope';
 export function jsonSchemas(): Record<DetailType, object> {
   const entries = Object.entries(detailSchemaByType).map(([type, schema]) => [
     type,
-    { $id: `https://gamekeeper.dev/schemas/${type}.json`, ...z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) },
+    { $id: `https://gamekeeper.dev/schemas/${type}.json`, ...toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) },
   ]);
   return Object.fromEntries(entries) as Record<DetailType, object>;
 }

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { Limits } from './constants';
 import { EventId, Identifier, Instant, NonNegativeInt, SchemaVersion } from './fields';
 
@@ -12,14 +12,14 @@ export const levelStatsShape = {
   schemaVersion: SchemaVersion,
   playerId: Identifier,
   gameId: Identifier,
-  level: z.int().min(1).max(Limits.maxLevel),
+  level: z.int().check(z.minimum(1), z.maximum(Limits.maxLevel)),
   score: NonNegativeInt(Limits.maxScore),
-  stars: NonNegativeInt(Limits.maxStars).optional(),
+  stars: z.optional(NonNegativeInt(Limits.maxStars)),
   durationMs: NonNegativeInt(Limits.maxLevelDurationMs),
   completedAt: Instant,
 };
 
-export const LevelCompletedDetail = z.strictObject(levelStatsShape).meta({
+export const LevelCompletedDetail = z.strictObject(levelStatsShape).register(z.globalRegistry, {
   title: 'GameBackend.LevelCompleted detail',
   description: 'A player finished a level.',
 });

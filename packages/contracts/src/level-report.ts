@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { EventId, SchemaVersion } from './fields';
 import { levelStatsShape } from './level-completed';
 
@@ -23,11 +23,11 @@ export const LevelReportGeneratedDetail = z
     stars,
     durationMs,
     completedAt,
-    /** Points per second of play; 0 when the duration is 0. */
-    pointsPerSecond: z.number().min(0).finite(),
+    /** Points per second of play; 0 when the duration is 0 (finite: zod's number rejects Infinity and NaN). */
+    pointsPerSecond: z.number().check(z.minimum(0)),
     rating: Rating,
   })
-  .meta({
+  .register(z.globalRegistry, {
     title: 'Report.LevelReportGenerated detail',
     description: 'The report for a completed level, published by the report service.',
   });
