@@ -176,7 +176,10 @@ export class EventArchive {
    * (the file is then rewritten, atomically); answers how many expired.
    */
   private openFile(file: string): number {
-    if (!existsSync(file)) return 0;
+    if (!existsSync(file)) {
+      writeFileSync(file, ''); // the archive is in the folder from its start, empty until its first event
+      return 0;
+    }
     const text = readFileSync(file, 'utf8');
     const cutoff = this.model.retentionDays > 0 ? this.now() - this.model.retentionDays * DAY_MS : Number.NEGATIVE_INFINITY;
     const kept: ArchivedEvent[] = [];

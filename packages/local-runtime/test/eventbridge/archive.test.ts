@@ -141,6 +141,19 @@ describe('EventBridge archives (AWS::Events::Archive)', () => {
     expect(lines(file).map((r) => r.event.id)).toEqual(['id-3', 'id-4', 'id-5']);
   });
 
+  it('is in the folder from the moment it opens: an empty file, and its descriptor', () => {
+    const dir = folder('archive-empty-');
+    new EventArchive(completions, { dir }).close();
+    expect(readFileSync(archiveFiles(dir, 'Completions').events, 'utf8')).toBe('');
+    expect(JSON.parse(readFileSync(archiveFiles(dir, 'Completions').descriptor, 'utf8'))).toMatchObject({
+      ArchiveName: 'Completions',
+      ArchiveArn: completions.arn,
+      EventSourceArn: gameEventsBus.arn,
+      EventPattern: JSON.stringify(completions.pattern),
+      RetentionDays: 30,
+    });
+  });
+
   it('keeps the newest events in memory without a folder, bounded, and counts what it keeps', () => {
     const kept = new EventArchive(everything, { memoryLimit: 3 });
     const events = [1, 2, 3, 4, 5].map((n) => ({ ...completionsEvent(n) }));
