@@ -1,3 +1,4 @@
+import { EVENT_BUS_NAME } from '@gamekeeper/contracts';
 import { Command, InvalidArgumentError } from 'commander';
 import { runExecutions } from './commands/executions';
 import { runRebuild } from './commands/rebuild';
@@ -44,7 +45,7 @@ export function buildProgram(): Command {
     .description('run the whole stack locally on one loopback port (synthesized from the CDK app)')
     .option('-p, --port <port>', 'port of the local endpoint', integer('port'), DEFAULT_PORT)
     .option('--host <host>', 'interface to bind (loopback unless you mean otherwise)', '127.0.0.1')
-    .option('-d, --data <dir>', 'keep everything in this folder: tables, dead letters, metrics, undelivered events (survives restarts, even kill -9)')
+    .option('-d, --data <dir>', 'keep everything in this folder: tables, dead letters, metrics, undelivered events, the event archive (survives restarts, even kill -9)')
     .option('--no-sample', 'do not play the bundled sample session')
     .option('--no-console', 'do not serve the browser console at /console')
     .option('--no-watch', 'do not follow the workspace (by default a saved handler is live for the next event)')
@@ -92,8 +93,8 @@ export function buildProgram(): Command {
   program
     .command('rebuild')
     .description('rebuild the tables from completion events: the Rebuild state machine, in batches (no report, no metric)')
-    .option('--from <file>', 'NDJSON: one EventBridge event, session line {"detailType","detail"} or journal record per line')
-    .option('-d, --data <dir>', "a local runtime's data folder (start --data): rebuild from its event journal")
+    .option('--from <file>', 'NDJSON: one EventBridge event, archive line {"archivedAt","event"}, session line {"detailType","detail"} or journal record per line')
+    .option('-d, --data <dir>', `a local runtime's data folder (start --data): rebuild from its event archive(s) of the ${EVENT_BUS_NAME} bus (DIR/archives)`)
     .option('--state-machine <arn>', 'the Rebuild state machine (found by its name by default)')
     .option('--batch-size <n>', 'events per execution at most (each batch also stays under 256 KiB of input)', integer('batch-size'), DEFAULT_MAX_BATCH_EVENTS)
     .option('--json', 'print the summary as JSON, every failure included', false)

@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { ListStateMachinesCommand, type SFNClient, StartSyncExecutionCommand, type StateMachineListItem } from '@aws-sdk/client-sfn';
-import { COMPLETION_DETAIL_TYPES, Source } from '@gamekeeper/contracts';
+import { COMPLETION_DETAIL_TYPES, EVENT_BUS_NAME, Source } from '@gamekeeper/contracts';
+import { type ArchiveDescriptor, archiveFiles } from '@gamekeeper/local-runtime/archive';
 import { UsageError } from './errors';
 
 /** Step Functions' limit on an execution's input (and output): 256 KiB, measured as UTF-8 bytes. */
@@ -13,7 +14,13 @@ export const MAX_EXECUTION_INPUT_BYTES = 262_144;
  * batch that fails entirely near it, and a batch over it is split and run again (see {@link rebuild}).
  */
 export const DEFAULT_MAX_BATCH_EVENTS = 250;
-/** The file in a local runtime's data folder (`start --data`) that journals every event a rule matched. */
+/**
+ * Where a local runtime's data folder (`start --data`) keeps the template's event archives: per archive,
+ * `<ArchiveName>.ndjson` (one `{"archivedAt", "event"}` line per event) and `<ArchiveName>.json` (what it is:
+ * DescribeArchive's fields, its bus among them).
+ */
+export const ARCHIVES_FOLDER = 'archives';
+/** The data folder's delivery journal: the events not yet delivered, compacted on every start (not a history). */
 export const EVENT_JOURNAL_FILE = 'events.ndjson';
 /**
  * How the Rebuild state machine is named: infra's `GamekeeperStack` creates it as `RebuildStateMachine`, so
@@ -24,42 +31,52 @@ export const REBUILD_STATE_MACHINE_NAME = /(^|-)RebuildStateMachine([0-9A-F]{8})
 
 /** One event to rebuild and where it came from. */
 export interface SourcedEvent {
+  /** The file it was read from, when the rebuild reads more than one. */
+  file?: string;
   /** 1-based line of the file it was read from. */
   line: number;
   event: Record<string, unknown>;
 }
 
 export interface RebuildSource {
-  file: string;
-  /** Completion events, in file order, each once. */
+  /** The files read, in order. */
+  files: string[];
+  /** Completion events, in file order, each once (over all the files). */
   events: SourcedEvent[];
-  /** Lines that are not an event: line number and why. */
-  malformed: { line: number; reason: string }[];
+  /** Lines that are not an event: line number (and file, when there are several) and why. */
+  malformed: { file?: string; line: number; reason: string }[];
   /** Events that are not completions (the housekeeping rule would not match them), by `source detail-type`. */
   notCompletions: Record<string, number>;
-  /** Events seen before on an earlier line (same `detail.eventId`, or the same envelope id). */
+  /** Events seen before on an earlier line or file (same `detail.eventId`, or the same envelope id). */
   duplicates: number;
 }
 
 const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
 
 /**
- * Reads the events to rebuild from newline-delimited JSON. Each line is one of: an EventBridge event
- * (`{"detail-type", "source", "detail", ...}`, e.g. from an archive export); a record of the local
- * runtime's event journal (`{"op": "accepted", "event"}`; `settled` records are skipped); or a session line
- * (`{"detailType", "detail"}`, what `replay` publishes), wrapped in an EventBridge envelope. Only completions
- * are kept (source and detail-type as the housekeeping rule matches them); a line that is none of these is
- * reported as malformed and the rest are still read.
+ * Reads the events to rebuild from newline-delimited JSON, one file or several in order. Each line is one
+ * of: an EventBridge event (`{"detail-type", "source", "detail", ...}`, e.g. from an archive export); a line
+ * of a local runtime's event archive (`{"archivedAt", "event"}`); a record of its delivery journal
+ * (`{"op": "accepted", "event"}`; `settled` records are skipped); or a session line (`{"detailType", "detail"}`,
+ * what `replay` publishes), wrapped in an EventBridge envelope. Only completions are kept (source and
+ * detail-type as the housekeeping rule matches them), each `eventId` once over all the files; a line that is
+ * none of these is reported as malformed and the rest are still read.
  */
-export function readRebuildSource(file: string, { region = process.env.AWS_REGION ?? 'us-east-1' }: { region?: string } = {}): RebuildSource {
+export function readRebuildSource(files: string | readonly string[], { region = process.env.AWS_REGION ?? 'us-east-1' }: { region?: string } = {}): RebuildSource {
+  const list = typeof files === 'string' ? [files] : [...files];
+  const source: RebuildSource = { files: list, events: [], malformed: [], notCompletions: {}, duplicates: 0 };
+  const seen = new Set<string>();
+  for (const file of list) readInto(source, seen, file, list.length > 1 ? { file } : {}, region);
+  return source;
+}
+
+function readInto(source: RebuildSource, seen: Set<string>, file: string, where: { file?: string }, region: string): void {
   let text: string;
   try {
     text = readFileSync(file, 'utf8');
   } catch (error) {
     throw new UsageError(`cannot read ${file}: ${(error as Error).message}`);
   }
-  const source: RebuildSource = { file, events: [], malformed: [], notCompletions: {}, duplicates: 0 };
-  const seen = new Set<string>();
   const lines = text.split('\n');
   lines.forEach((raw, index) => {
     const line = index + 1;
@@ -68,20 +85,26 @@ export function readRebuildSource(file: string, { region = process.env.AWS_REGIO
     try {
       value = JSON.parse(raw);
     } catch (error) {
-      source.malformed.push({ line, reason: `not valid JSON (${(error as Error).message})` });
+      source.malformed.push({ ...where, line, reason: `not valid JSON (${(error as Error).message})` });
       return;
     }
     if (!isObject(value)) {
-      source.malformed.push({ line, reason: `expected a JSON object, got ${Array.isArray(value) ? 'an array' : JSON.stringify(value)}` });
+      source.malformed.push({ ...where, line, reason: `expected a JSON object, got ${Array.isArray(value) ? 'an array' : JSON.stringify(value)}` });
       return;
     }
     let event: Record<string, unknown>;
     if (value.op === 'settled') return;
     if (value.op === 'accepted' && isObject(value.event)) event = value.event;
+    else if (typeof value.archivedAt === 'string' && isObject(value.event)) event = value.event;
     else if ('detail-type' in value) event = value;
     else if (typeof value.detailType === 'string' && 'detail' in value) event = envelope(value.detailType, value.detail, region);
     else {
-      source.malformed.push({ line, reason: 'expected an EventBridge event {"detail-type", "source", "detail", ...}, a session line {"detailType", "detail"} or a journal record {"op": "accepted", "event"}' });
+      source.malformed.push({
+        ...where,
+        line,
+        reason:
+          'expected an EventBridge event {"detail-type", "source", "detail", ...}, an archive line {"archivedAt", "event"}, a session line {"detailType", "detail"} or a journal record {"op": "accepted", "event"}',
+      });
       return;
     }
     if (event.source !== Source.GameBackend || !(COMPLETION_DETAIL_TYPES as readonly unknown[]).includes(event['detail-type'])) {
@@ -98,17 +121,43 @@ export function readRebuildSource(file: string, { region = process.env.AWS_REGIO
       }
       seen.add(key);
     }
-    source.events.push({ line, event });
+    source.events.push({ ...where, line, event });
   });
-  return source;
 }
 
-/** The data folder's event journal, or a clear error when the folder has none. */
-export function journalOf(dataDir: string): string {
-  const file = join(dataDir, EVENT_JOURNAL_FILE);
-  if (!existsSync(file)) throw new UsageError(`no event journal in ${dataDir} (expected ${file}; the local runtime writes it with "gamekeeper start --data ${dataDir}")`);
-  return file;
+/**
+ * The event archive files of a data folder for the housekeeping bus (`EVENT_BUS_NAME`): each archive whose
+ * descriptor names that bus as its source, in name order, whatever the archives are called. A clear error
+ * when the folder has none.
+ */
+export function archivesOf(dataDir: string, busName: string = EVENT_BUS_NAME): string[] {
+  const dir = join(dataDir, ARCHIVES_FOLDER);
+  const descriptors: ArchiveDescriptor[] = [];
+  for (const name of existsSync(dir) ? readdirSync(dir).sort() : []) {
+    if (!name.endsWith('.json')) continue;
+    try {
+      const descriptor = JSON.parse(readFileSync(join(dir, name), 'utf8')) as ArchiveDescriptor;
+      if (typeof descriptor?.ArchiveName === 'string' && typeof descriptor.EventSourceArn === 'string') descriptors.push(descriptor);
+    } catch {
+      // not an archive's descriptor
+    }
+  }
+  const ofBus = descriptors.filter((d) => busOf(d.EventSourceArn) === busName);
+  if (ofBus.length === 0) {
+    const there = descriptors.map((d) => `${d.ArchiveName} (bus ${busOf(d.EventSourceArn)})`).join(', ');
+    const journal = join(dataDir, EVENT_JOURNAL_FILE);
+    throw new UsageError(
+      descriptors.length > 0
+        ? `no event archive of bus ${busName} in ${dir} (there: ${there})`
+        : `no event archive in ${dataDir} (expected ${dir}/<archive>.ndjson; the local runtime keeps the template's archives there with "gamekeeper start --data ${dataDir}")` +
+            (existsSync(journal) ? `; ${EVENT_JOURNAL_FILE} there is the delivery journal, only the events not yet delivered: --from ${journal} reads it` : ''),
+    );
+  }
+  return ofBus.map((d) => archiveFiles(dir, d.ArchiveName).events).filter((file) => existsSync(file));
 }
+
+/** A bus's name from its ARN (`arn:aws:events:...:event-bus/<name>`). */
+const busOf = (busArn: string) => busArn.slice(busArn.lastIndexOf('/') + 1);
 
 /** A session line's completion as EventBridge delivers it (the writers parse the whole envelope). */
 function envelope(detailType: string, detail: unknown, region: string): Record<string, unknown> {
@@ -192,6 +241,8 @@ export async function findRebuildStateMachine(sfn: SFNClient, explicit?: string)
 export interface RebuildFailure {
   /** Position in the rebuild's event list (0-based). */
   index: number;
+  /** The file of the line, when the rebuild read more than one. */
+  file?: string;
   line: number;
   eventId?: string;
   error: string;
@@ -242,9 +293,9 @@ export async function rebuild(
   const startedAt = Date.now();
   const summary: RebuildSummary = { events: events.length, written: 0, failed: [], batches: 0, largestBatchBytes: 0, elapsedMs: 0 };
   const failure = (index: number, error: string, cause?: string): RebuildFailure => {
-    const { line, event } = events[index]!;
+    const { file, line, event } = events[index]!;
     const eventId = isObject(event.detail) && typeof event.detail.eventId === 'string' ? event.detail.eventId : undefined;
-    return { index, line, ...(eventId !== undefined ? { eventId } : {}), error, ...(cause !== undefined ? { cause } : {}) };
+    return { index, ...(file !== undefined ? { file } : {}), line, ...(eventId !== undefined ? { eventId } : {}), error, ...(cause !== undefined ? { cause } : {}) };
   };
   const { batches, tooLarge } = planBatches(
     events.map((e) => e.event),

@@ -10,6 +10,7 @@ export const arn = {
   /** Rules on the default bus have no bus segment; rules on a custom bus do. */
   rule: (s: AccountScope, busName: string, name: string) =>
     `arn:aws:events:${s.region}:${s.accountId}:rule/${busName === 'default' ? '' : `${busName}/`}${name}`,
+  archive: (s: AccountScope, name: string) => `arn:aws:events:${s.region}:${s.accountId}:archive/${name}`,
   stateMachine: (s: AccountScope, name: string) => `arn:aws:states:${s.region}:${s.accountId}:stateMachine:${name}`,
   execution: (s: AccountScope, stateMachineName: string, name: string) => `arn:aws:states:${s.region}:${s.accountId}:execution:${stateMachineName}:${name}`,
   lambdaFunction: (s: AccountScope, name: string) => `arn:aws:lambda:${s.region}:${s.accountId}:function:${name}`,

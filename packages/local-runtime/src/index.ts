@@ -1,10 +1,12 @@
 export { startLocalRuntime } from './runtime';
 export type { LocalRuntime, LocalRuntimeOptions, RuntimeSummary } from './runtime';
 export { loadStackModel, localName } from './template/model';
-export type { CfnTemplate, StackModel } from './template/model';
+export type { ArchiveModel, CfnTemplate, StackModel } from './template/model';
 export { createEdgeServer } from './edge/server';
 export { createDynaliteServer } from './dynamodb/dynalite';
 export { EventBridgeService, entrySize } from './eventbridge/service';
+export { EventArchive, MEMORY_ARCHIVE_EVENTS, archiveFiles } from './eventbridge/archive';
+export type { ArchiveDescriptor, ArchivedEvent } from './eventbridge/archive';
 export { StepFunctionsService } from './stepfunctions/service';
 export { FunctionPool, IDLE_ENVIRONMENT_MS, LambdaFunctionError } from './lambda/function-pool';
 export { AwsServiceError } from './protocol/aws-error';

@@ -34,8 +34,8 @@ export interface LocalRuntimeOptions {
   port?: number;
   /**
    * Keeps everything on disk here, so a restart (even after SIGKILL) loses nothing acknowledged: DynamoDB
-   * data, queued messages, metrics, and the events accepted but not yet settled (delivered again on start).
-   * In memory when absent.
+   * data, queued messages, metrics, the events accepted but not yet settled (delivered again on start), and
+   * the template's event archives (`archives/<ArchiveName>.ndjson`, never compacted). In memory when absent.
    */
   dataDir?: string;
   /** Faults to inject (seeded): Lambda errors and timeouts, DynamoDB throttling, duplicate and delayed delivery. */
@@ -145,6 +145,8 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     buses: model.buses,
     rules: model.rules,
     journalFile: onDisk('events.ndjson'),
+    archives: model.archives,
+    archiveDir: onDisk('archives'),
     deliver: targetDispatch({ stepFunctions, functions, faults }),
     ...(options.retryIntervalMs !== undefined ? { retryDelayMs: () => options.retryIntervalMs! } : {}),
     deadLetter: (queueArn, body, attributes) => queues.send(queueArn, body, attributes),

@@ -5,8 +5,9 @@ import {
   MAX_EXECUTION_INPUT_BYTES,
   type RebuildSource,
   type RebuildSummary,
+  type SourcedEvent,
+  archivesOf,
   findRebuildStateMachine,
-  journalOf,
   readRebuildSource,
   rebuild,
   startSyncExecution,
@@ -21,22 +22,19 @@ export interface RebuildOptions {
   json: boolean;
 }
 
-/** What a data folder's journal holds (see the local runtime's EventBridge journal): say it where it matters. */
-const JOURNAL_NOTE =
-  'note: the journal holds the events accepted since the runtime last started on this folder (delivered ones are dropped when it starts again); to keep them, copy events.ndjson before a restart and rebuild from the copy with --from';
-
 /** Failures and malformed lines printed one per line; the rest are counted (all of them with --json). */
 const LISTED = 50;
 
 /**
- * `gamekeeper rebuild`: sends completion events (a file, or a data folder's event journal) through the
+ * `gamekeeper rebuild`: sends completion events (a file, or a data folder's event archives of the
+ * housekeeping bus, as the local runtime keeps the template's `AWS::Events::Archive`) through the
  * Rebuild state machine in batches under the 256 KiB input limit, with progress and a summary. Exit code 1
  * when a line was malformed or an event was not written.
  */
 export async function runRebuild(options: RebuildOptions): Promise<void> {
   if (Boolean(options.from) === Boolean(options.data)) throw new UsageError('give the events with exactly one of --from <file.ndjson> or --data <dir>');
   if (!(options.batchSize >= 1)) throw new UsageError(`--batch-size must be at least 1, got ${options.batchSize}`);
-  const source = readRebuildSource(options.from ?? journalOf(options.data!));
+  const source = readRebuildSource(options.from ?? archivesOf(options.data!));
   const { sfn } = awsClients(options.endpoint);
   try {
     const stateMachineArn = await findRebuildStateMachine(sfn, options.stateMachine);
@@ -48,10 +46,7 @@ export async function runRebuild(options: RebuildOptions): Promise<void> {
     });
     bar?.stop();
     if (options.json) console.log(JSON.stringify({ stateMachineArn, source: { ...source, events: source.events.length }, ...summary }, null, 2));
-    else {
-      printSummary(stateMachineArn, source, summary);
-      if (options.data) console.log(JOURNAL_NOTE);
-    }
+    else printSummary(stateMachineArn, source, summary);
     if (summary.failed.length > 0 || source.malformed.length > 0) process.exitCode = 1;
   } finally {
     sfn.destroy();
@@ -60,7 +55,7 @@ export async function runRebuild(options: RebuildOptions): Promise<void> {
 
 function printSummary(stateMachineArn: string, source: RebuildSource, summary: RebuildSummary): void {
   const notCompletions = Object.values(source.notCompletions).reduce((sum, n) => sum + n, 0);
-  console.log(`rebuild of ${source.file} through ${stateMachineArn}`);
+  console.log(`rebuild of ${source.files.join(', ') || 'no archived events yet'} through ${stateMachineArn}`);
   console.log(
     `  read: ${source.events.length} completion events; skipped ${notCompletions} that are not completions, ${source.duplicates} duplicates; ${source.malformed.length} malformed lines`,
   );
@@ -70,15 +65,18 @@ function printSummary(stateMachineArn: string, source: RebuildSource, summary: R
   console.log(`  written: ${summary.written}`);
   console.log(`  failed: ${summary.failed.length}`);
   for (const f of summary.failed.slice(0, LISTED)) {
-    console.log(`    #${f.index} (line ${f.line}) eventId ${f.eventId ?? '(none)'}: ${f.error}${f.cause ? `: ${short(causeMessage(f.cause))}` : ''}`);
+    console.log(`    #${f.index} (${at(f)}) eventId ${f.eventId ?? '(none)'}: ${f.error}${f.cause ? `: ${short(causeMessage(f.cause))}` : ''}`);
   }
   if (summary.failed.length > LISTED) console.log(`    ... and ${summary.failed.length - LISTED} more (--json lists them all)`);
   if (source.malformed.length > 0) console.log(`  malformed lines (not sent):`);
-  for (const m of source.malformed.slice(0, LISTED)) console.log(`    line ${m.line}: ${m.reason}`);
+  for (const m of source.malformed.slice(0, LISTED)) console.log(`    ${at(m)}: ${m.reason}`);
   if (source.malformed.length > LISTED) console.log(`    ... and ${source.malformed.length - LISTED} more (--json lists them all)`);
   console.log(`  batches: ${summary.batches} (largest ${summary.largestBatchBytes} bytes of input)`);
   console.log(`  elapsed: ${seconds.toFixed(1)} s${rate}`);
 }
+
+/** Where a line is: `line N`, and its file when the rebuild read several. */
+const at = ({ file, line }: Pick<SourcedEvent, 'file' | 'line'>) => `line ${line}${file !== undefined ? ` of ${file}` : ''}`;
 
 /** A Lambda error's cause is its JSON (`errorType`, `errorMessage`, `trace`): the message is what helps. */
 function causeMessage(cause: string): string {

@@ -1,8 +1,9 @@
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ListMetricsCommand } from '@aws-sdk/client-cloudwatch';
+import { ListArchivesCommand } from '@aws-sdk/client-eventbridge';
 import { StartSyncExecutionCommand } from '@aws-sdk/client-sfn';
 import { DeleteCommand } from '@aws-sdk/lib-dynamodb';
 import { DetailType } from '@gamekeeper/contracts';
@@ -15,7 +16,7 @@ import { type SessionEvent, generateSession, readSessionFile } from '../../src/s
 import { startStack } from './stack';
 
 // The Rebuild flow end to end: the `gamekeeper rebuild` command (its own process, as a user runs it)
-// against the whole stack, whose data folder journals every event the rules matched.
+// against the whole stack, whose data folder keeps the template's event archive (the completions).
 const bin = join(import.meta.dirname, '..', '..', 'bin', 'gamekeeper.mjs');
 let stack: Awaited<ReturnType<typeof startStack>>;
 let dataDir: string;
@@ -80,7 +81,7 @@ async function sideEffects() {
 const asEvent = (e: SessionEvent) => ({ ...(e.detailType === DetailType.GameCompleted ? gameCompleted() : levelCompleted()), 'detail-type': e.detailType, detail: e.detail });
 
 describe('gamekeeper rebuild', () => {
-  it('rebuilds both tables from the data folder’s journal after a wipe, as the housekeeping left them; again, and nothing changes', async () => {
+  it('rebuilds both tables from the data folder’s event archive after a restart and a wipe, as the housekeeping left them; again, and nothing changes', async () => {
     // Prepare: the sample session through the whole housekeeping, then the tables as it left them.
     const session = readSessionFile(SAMPLE_SESSION_FILE);
     const published = await publishAll(stack.clients.eventBridge, session);
@@ -89,6 +90,14 @@ describe('gamekeeper rebuild', () => {
     const before = await snapshot();
     expect(before.CompletedLevel.length).toBeGreaterThan(0);
     expect(before.CompletedGame.length).toBeGreaterThan(0);
+    // The runtime stopped and a new one started on the same folder: the delivery journal is compacted to the
+    // undelivered events (none), the archive keeps every completion, the tables are as they were.
+    await stack.stop();
+    stack = await startStack({ dataDir });
+    expect(readFileSync(join(dataDir, 'events.ndjson'), 'utf8')).toBe('');
+    const { Archives = [] } = await stack.clients.eventBridge.send(new ListArchivesCommand({}));
+    expect(Archives.map((a) => a.EventCount)).toEqual([session.length]);
+    expect(await snapshot()).toEqual(before);
     const effects = await sideEffects();
     for (const table of TABLES) await wipe(table);
     expect(await snapshot()).toEqual({ CompletedLevel: [], CompletedGame: [] });
@@ -96,10 +105,11 @@ describe('gamekeeper rebuild', () => {
     // Act
     const first = await gamekeeper('rebuild', '--data', dataDir, '--endpoint', stack.runtime.url);
 
-    // Assess: every completion of the journal written once, nothing else read, the tables as before.
+    // Assess: every completion of the archive written once (the archive holds only completions: no report),
+    // the tables as before.
+    expect(first.stdout).toMatch(new RegExp(`rebuild of ${dataDir}/archives/[^ ,]+\\.ndjson through `));
     expect(first.stderr).toContain(`rebuilding: ${session.length}/${session.length}`);
-    expect(first.stdout).toContain(`read: ${session.length} completion events`);
-    expect(first.stdout).toMatch(/not a completion: gamekeeper\.report Report\.LevelReportGenerated \(\d+\)/);
+    expect(first.stdout).toContain(`read: ${session.length} completion events; skipped 0 that are not completions, 0 duplicates; 0 malformed lines`);
     expect(first.stdout).toContain(`written: ${session.length}\n  failed: 0\n`);
     expect(first.stdout).toMatch(/batches: 1 \(largest \d+ bytes of input\)/);
     expect(first.stdout).toMatch(/elapsed: \d+\.\d s/);
@@ -220,13 +230,13 @@ describe('gamekeeper rebuild', () => {
     });
   });
 
-  it('says clearly what is missing: the events, or a journal in the data folder', async () => {
+  it('says clearly what is missing: the events, or an archive in the data folder', async () => {
     const neither = await gamekeeper('rebuild', '--endpoint', stack.runtime.url);
     expect(neither.code).toBe(1);
     expect(neither.stderr).toMatch(/exactly one of --from <file.ndjson> or --data <dir>/);
-    const empty = mkdtempSync(join(dir, 'no-journal-'));
-    const noJournal = await gamekeeper('rebuild', '--data', empty, '--endpoint', stack.runtime.url);
-    expect(noJournal.code).toBe(1);
-    expect(noJournal.stderr).toMatch(/no event journal in .*no-journal-/);
+    const empty = mkdtempSync(join(dir, 'no-archive-'));
+    const noArchive = await gamekeeper('rebuild', '--data', empty, '--endpoint', stack.runtime.url);
+    expect(noArchive.code).toBe(1);
+    expect(noArchive.stderr).toMatch(/no event archive in .*no-archive-/);
   });
 });

@@ -1,10 +1,10 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CompletionEvent, DetailType, Source } from '@gamekeeper/contracts';
 import { gameCompleted, levelCompleted, redelivered } from '@gamekeeper/testing';
 import { afterAll, describe, expect, it } from 'vitest';
-import { type BatchResult, MAX_EXECUTION_INPUT_BYTES, type SourcedEvent, batchInput, planBatches, readRebuildSource, rebuild } from '../../src/rebuild';
+import { type BatchResult, MAX_EXECUTION_INPUT_BYTES, type SourcedEvent, archivesOf, batchInput, planBatches, readRebuildSource, rebuild } from '../../src/rebuild';
 
 const dir = mkdtempSync(join(tmpdir(), 'gamekeeper-rebuild-unit-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -55,6 +55,54 @@ describe('readRebuildSource', () => {
     ]);
     expect(source.notCompletions).toEqual({ [`${Source.Report} ${DetailType.LevelReportGenerated}`]: 1, [`someone.else ${DetailType.LevelCompleted}`]: 1 });
     expect(source.duplicates).toBe(1);
+  });
+
+  it('reads archive lines, several files in order with each eventId once over all of them, and names the file of a malformed line', () => {
+    // Prepare: two archives of the same bus holding some of the same completions (their own envelope ids).
+    const [a, b, c] = [levelCompleted(), gameCompleted(), levelCompleted()];
+    const archived = (event: object) => JSON.stringify({ archivedAt: '2026-01-01T00:00:00.000Z', event });
+    const first = fileWith('first.ndjson', [archived(a), archived(b)]);
+    const second = fileWith('second.ndjson', [archived(redelivered(b)), 'oops', archived(c)]);
+
+    // Act
+    const source = readRebuildSource([first, second]);
+
+    // Assess
+    expect(source.files).toEqual([first, second]);
+    expect(source.events).toEqual([
+      { file: first, line: 1, event: a },
+      { file: first, line: 2, event: b },
+      { file: second, line: 3, event: c },
+    ]);
+    expect(source.duplicates).toBe(1);
+    expect(source.malformed).toEqual([{ file: second, line: 2, reason: expect.stringMatching(/^not valid JSON/) }]);
+    // One file: positions are lines alone, as before.
+    expect(readRebuildSource(first).events.map((e) => Object.keys(e))).toEqual([
+      ['line', 'event'],
+      ['line', 'event'],
+    ]);
+  });
+
+  it('finds the archives of the housekeeping bus in a data folder by their descriptors, whatever their names', () => {
+    // Prepare: a data folder with two archives of the bus and one of another bus.
+    const dataDir = mkdtempSync(join(dir, 'data-'));
+    const archives = join(dataDir, 'archives');
+    mkdirSync(archives);
+    const describe = (name: string, bus: string) => {
+      writeFileSync(join(archives, `${name}.json`), JSON.stringify({ ArchiveName: name, EventSourceArn: `arn:aws:events:us-east-1:000000000000:event-bus/${bus}`, RetentionDays: 0 }));
+      writeFileSync(join(archives, `${name}.ndjson`), '');
+    };
+    describe('Zeta', 'game-events');
+    describe('Alpha', 'game-events');
+    describe('Other', 'elsewhere');
+
+    // Act, assess
+    expect(archivesOf(dataDir)).toEqual([join(archives, 'Alpha.ndjson'), join(archives, 'Zeta.ndjson')]);
+    expect(() => archivesOf(dataDir, 'nope')).toThrow(/no event archive of bus nope in .*\(there: Alpha \(bus game-events\), Other \(bus elsewhere\), Zeta/);
+    // A folder from before archives: the delivery journal is named, for --from.
+    const old = mkdtempSync(join(dir, 'old-'));
+    writeFileSync(join(old, 'events.ndjson'), '');
+    expect(() => archivesOf(old)).toThrow(/no event archive in .*old-.*events\.ndjson there is the delivery journal, only the events not yet delivered: --from /);
   });
 
   it('names the file it cannot read', () => {

@@ -3,7 +3,8 @@ import { DeadLetterAttribute } from '@gamekeeper/contracts';
 import { type AccountScope, arn, busNameFromArn } from '../arn';
 import { AwsServiceError, type ServiceBackend, notEmulated } from '../protocol/aws-error';
 import { Journal } from '../shared/journal';
-import type { BusModel, RuleModel, RuleTargetModel } from '../template/model';
+import type { ArchiveModel, BusModel, RuleModel, RuleTargetModel } from '../template/model';
+import { EventArchive } from './archive';
 import { compilePattern } from './pattern';
 
 /** AWS PutEvents limits. */
@@ -86,6 +87,13 @@ export interface EventBridgeOptions extends AccountScope {
    * delivers what a crash left unsettled.
    */
   journalFile?: string;
+  /** The template's archives: each gets every accepted event of its bus that matches its pattern. */
+  archives?: ArchiveModel[];
+  /**
+   * With the data-folder option: where the archives are kept (`<dataDir>/archives`, one append-only
+   * `<ArchiveName>.ndjson` each, never compacted). In memory (the newest 10,000 per archive) when absent.
+   */
+  archiveDir?: string;
   /** How many of the newest events {@link EventBridgeService.recent} remembers (default 500; in memory only). */
   recentEvents?: number;
 }
@@ -109,7 +117,19 @@ export class EventBridgeService implements ServiceBackend {
   private readonly buses: Set<string>;
   private readonly rules: { rule: RuleModel; matches: (event: object) => boolean }[];
   private readonly inFlight = new Set<Promise<void>>();
-  readonly operations = ['PutEvents', 'ListEventBuses', 'DescribeEventBus', 'ListRules', 'DescribeRule', 'ListTargetsByRule', 'TestEventPattern'] as const;
+  readonly operations = [
+    'PutEvents',
+    'ListEventBuses',
+    'DescribeEventBus',
+    'ListRules',
+    'DescribeRule',
+    'ListTargetsByRule',
+    'TestEventPattern',
+    'ListArchives',
+    'DescribeArchive',
+  ] as const;
+  /** The template's archives, by name. */
+  readonly archives: ReadonlyMap<string, EventArchive>;
   readonly counters: EventBridgeCounters = { putEntries: 0, failedEntries: 0, matched: 0, unmatched: 0, delivered: 0, deliveryRetries: 0, deadLettered: 0, resumed: 0 };
   private readonly inbox: Journal<InboxRecord>;
   private readonly unsettled: { bus: string; event: EventBridgeEvent }[];
@@ -120,6 +140,8 @@ export class EventBridgeService implements ServiceBackend {
   constructor(private readonly options: EventBridgeOptions) {
     this.buses = new Set(['default', ...options.buses.map((b) => b.name)]);
     this.rules = options.rules.map((rule) => ({ rule, matches: compilePattern(rule.pattern) }));
+    const archiveOptions = options.archiveDir ? { dir: options.archiveDir } : {};
+    this.archives = new Map((options.archives ?? []).map((model) => [model.name, new EventArchive(model, archiveOptions)]));
     this.inbox = new Journal(options.journalFile);
     const pending = new Map<string, { bus: string; event: EventBridgeEvent }>();
     for (const record of this.inbox.load()) {
@@ -140,6 +162,7 @@ export class EventBridgeService implements ServiceBackend {
 
   close(): void {
     this.inbox.close();
+    for (const archive of this.archives.values()) archive.close();
   }
 
   /** The newest events the bus received (at most `limit`, and at most the ring's size), newest first. */
@@ -208,9 +231,48 @@ export class EventBridgeService implements ServiceBackend {
             })),
         };
       }
+      case 'ListArchives':
+        return this.listArchives(body ?? {});
+      case 'DescribeArchive': {
+        const name = body?.ArchiveName;
+        if (typeof name !== 'string' || name === '') {
+          throw new AwsServiceError('ValidationException', "1 validation error detected: Value null at 'archiveName' failed to satisfy constraint: Member must not be null");
+        }
+        const archive = this.archives.get(name);
+        if (!archive) throw notFound(`Archive ${name} does not exist.`);
+        return archive.describe();
+      }
       default:
         throw notEmulated('EventBridge', operation);
     }
+  }
+
+  /** ListArchives: at most one filter (AWS's rule), pages of `Limit` (1 to 100) with a NextToken. */
+  private listArchives(body: { NamePrefix?: string; EventSourceArn?: string; State?: string; Limit?: number; NextToken?: string }) {
+    const { NamePrefix, EventSourceArn, State, Limit, NextToken } = body;
+    if ([NamePrefix, EventSourceArn, State].filter((f) => f !== undefined).length > 1) {
+      throw new AwsServiceError('ValidationException', 'At most one filter is allowed for ListArchives. Use either : State, EventSourceArn, or NamePrefix.');
+    }
+    if (State !== undefined && !ARCHIVE_STATES.includes(State)) {
+      throw new AwsServiceError('ValidationException', `1 validation error detected: Value '${State}' at 'state' failed to satisfy constraint: Member must satisfy enum value set: [${ARCHIVE_STATES.join(', ')}]`);
+    }
+    if (Limit !== undefined && !(Number.isInteger(Limit) && Limit >= 1 && Limit <= 100)) {
+      throw new AwsServiceError('ValidationException', `1 validation error detected: Value '${Limit}' at 'limit' failed to satisfy constraint: Member must have value between 1 and 100`);
+    }
+    if (EventSourceArn !== undefined && !this.buses.has(busNameFromArn(EventSourceArn))) throw notFound(`Event bus ${busNameFromArn(EventSourceArn)} does not exist.`);
+    const start = NextToken === undefined ? 0 : Number(Buffer.from(NextToken, 'base64url').toString());
+    if (!Number.isInteger(start) || start < 0) throw new AwsServiceError('ValidationException', 'The NextToken is not valid.');
+    const matching = [...this.archives.values()].filter(
+      ({ model }) =>
+        (NamePrefix === undefined || model.name.startsWith(NamePrefix)) &&
+        (EventSourceArn === undefined || busNameFromArn(model.eventSourceArn) === busNameFromArn(EventSourceArn)) &&
+        (State === undefined || State === 'ENABLED'),
+    );
+    const end = start + (Limit ?? 100);
+    return {
+      Archives: matching.slice(start, end).map((archive) => archive.summary()),
+      ...(end < matching.length ? { NextToken: Buffer.from(String(end)).toString('base64url') } : {}),
+    };
   }
 
   private rule(name: unknown, busName: unknown) {
@@ -266,6 +328,9 @@ export class EventBridgeService implements ServiceBackend {
       resources: entry.Resources ?? [],
       detail: checked.detail,
     };
+    // Archived as accepted, whether or not a rule matches it; a resumed delivery (after a restart) is not
+    // archived again, and each entry is its own event (a resent entry has a new id, as on AWS).
+    for (const archive of this.archives.values()) if (archive.model.busName === bus) archive.offer(event);
     if (this.route(bus, event, true)) this.counters.matched += 1;
     else this.counters.unmatched += 1;
     return { EventId: event.id };
@@ -336,6 +401,7 @@ export class EventBridgeService implements ServiceBackend {
 }
 
 const notFound = (message: string) => new AwsServiceError('ResourceNotFoundException', message);
+const ARCHIVE_STATES = ['ENABLED', 'DISABLED', 'CREATING', 'UPDATING', 'CREATE_FAILED', 'UPDATE_FAILED'];
 
 /** The fields TestEventPattern requires of the event, as AWS documents them. */
 const TEST_EVENT_FIELDS = ['id', 'account', 'source', 'time', 'region', 'resources', 'detail-type'];

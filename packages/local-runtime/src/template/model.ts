@@ -28,6 +28,23 @@ export interface RuleModel {
   pattern: unknown;
   targets: RuleTargetModel[];
 }
+/**
+ * An `AWS::Events::Archive`: the events of its bus that match its pattern, kept for `RetentionDays`
+ * (0 or absent: indefinitely). Named by `ArchiveName`, else like every unnamed resource here (the logical
+ * id without the CDK hash; CloudFormation would add a random suffix).
+ */
+export interface ArchiveModel {
+  name: string;
+  /** `arn:aws:events:<region>:<account>:archive/<name>`. */
+  arn: string;
+  /** `SourceArn`: the ARN of the bus it archives. */
+  eventSourceArn: string;
+  busName: string;
+  /** `EventPattern`; absent: every event on the bus. */
+  pattern?: unknown;
+  retentionDays: number;
+  description?: string;
+}
 export interface StateMachineModel {
   name: string;
   arn: string;
@@ -81,6 +98,8 @@ export interface StackModel {
   accountId: string;
   buses: BusModel[];
   rules: RuleModel[];
+  /** The template's `AWS::Events::Archive` resources. */
+  archives: ArchiveModel[];
   stateMachines: StateMachineModel[];
   functions: FunctionModel[];
   tables: TableModel[];
@@ -116,6 +135,7 @@ export function localName(logicalId: string): string {
 /** How each resource type's ARN is built from its physical name (rules are built apart: they need their bus). */
 const arnFor: Record<string, (scope: AccountScope, name: string) => string> = {
   'AWS::Events::EventBus': arn.eventBus,
+  'AWS::Events::Archive': arn.archive,
   'AWS::StepFunctions::StateMachine': arn.stateMachine,
   'AWS::Lambda::Function': arn.lambdaFunction,
   'AWS::DynamoDB::Table': arn.table,
@@ -129,6 +149,7 @@ const explicitNameProperty: Record<string, string> = {
   'AWS::ApiGatewayV2::Api': 'Name',
   'AWS::Events::EventBus': 'Name',
   'AWS::Events::Rule': 'Name',
+  'AWS::Events::Archive': 'ArchiveName',
   'AWS::StepFunctions::StateMachine': 'StateMachineName',
   'AWS::Lambda::Function': 'FunctionName',
   'AWS::DynamoDB::Table': 'TableName',
@@ -212,6 +233,20 @@ export function loadStackModel(template: CfnTemplate, options: { region?: string
           },
           deadLetterArn: t.DeadLetterConfig?.Arn,
         })),
+      };
+    }),
+    archives: ofType('AWS::Events::Archive').map((id) => {
+      const p = props(id);
+      const eventSourceArn = String(p.SourceArn);
+      const pattern = typeof p.EventPattern === 'string' ? JSON.parse(p.EventPattern) : p.EventPattern;
+      return {
+        name: nameOf(id),
+        arn: arnOf(id),
+        eventSourceArn,
+        busName: busNameFromArn(eventSourceArn),
+        ...(pattern !== undefined ? { pattern } : {}),
+        retentionDays: Number(p.RetentionDays ?? 0),
+        ...(typeof p.Description === 'string' && p.Description !== '' ? { description: p.Description } : {}),
       };
     }),
     stateMachines: ofType('AWS::StepFunctions::StateMachine').map((id) => {

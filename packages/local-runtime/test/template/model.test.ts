@@ -33,6 +33,18 @@ const template = {
       },
     },
     DlqAABBCCDD: { Type: 'AWS::SQS::Queue', Properties: {} },
+    // As CDK's `bus.archive(...)` writes it: no ArchiveName, the pattern as an object, an empty KMS key.
+    GameEventsBusCompletionsArchiveD5E71864: {
+      Type: 'AWS::Events::Archive',
+      Properties: {
+        Description: 'Completions',
+        EventPattern: { source: ['gamekeeper.game-backend'], 'detail-type': ['GameBackend.LevelCompleted'] },
+        KmsKeyIdentifier: '',
+        RetentionDays: 365,
+        SourceArn: { 'Fn::GetAtt': ['GameEventsBusA1B2C3D4', 'Arn'] },
+      },
+    },
+    EverythingArchive00AA11BB: { Type: 'AWS::Events::Archive', Properties: { ArchiveName: 'everything', SourceArn: { 'Fn::GetAtt': ['GameEventsBusA1B2C3D4', 'Arn'] } } },
     Sub00112233: { Type: 'AWS::SNS::Topic', Properties: { TopicName: { 'Fn::Sub': '${AWS::AccountId}-alarms-${GameEventsBusA1B2C3D4.Name}' } } },
   },
 };
@@ -82,6 +94,32 @@ describe('loadStackModel', () => {
         },
       ],
     });
+  });
+
+  it('reads archives: named by ArchiveName or the logical id, their bus, pattern and retention (0 when absent: indefinitely)', () => {
+    expect(model.archives).toEqual([
+      {
+        name: 'GameEventsBusCompletionsArchive',
+        arn: 'arn:aws:events:eu-west-1:111122223333:archive/GameEventsBusCompletionsArchive',
+        eventSourceArn: 'arn:aws:events:eu-west-1:111122223333:event-bus/game-events',
+        busName: 'game-events',
+        pattern: { source: ['gamekeeper.game-backend'], 'detail-type': ['GameBackend.LevelCompleted'] },
+        retentionDays: 365,
+        description: 'Completions',
+      },
+      {
+        name: 'everything',
+        arn: 'arn:aws:events:eu-west-1:111122223333:archive/everything',
+        eventSourceArn: 'arn:aws:events:eu-west-1:111122223333:event-bus/game-events',
+        busName: 'game-events',
+        retentionDays: 0,
+      },
+    ]);
+    // A pattern given as a JSON string (CloudFormation accepts both) is read the same.
+    const stringPattern = loadStackModel({
+      Resources: { A: { Type: 'AWS::Events::Archive', Properties: { SourceArn: 'arn:aws:events:us-east-1:000000000000:event-bus/default', EventPattern: '{"source":["x"]}' } } },
+    });
+    expect(stringPattern.archives[0]).toMatchObject({ name: 'A', busName: 'default', pattern: { source: ['x'] } });
   });
 
   it('resolves Fn::Sub with pseudo parameters and resource attributes', () => {
