@@ -3,3 +3,4 @@ export type { ApplyOnceInput, ApplyOnceResult, Bookkeeping } from './apply-once'
 export { completionStore } from './completion-store';
 export type { CompletionStore, CompletionStoreDefinition, CompletionStoreDependencies, CompletionStoreResult } from './completion-store';
 export { earlier, later } from './instants';
+export { attributeValueSize, dynamoItemSize, readUnitsFor, writeUnitsFor } from './item-size';
