@@ -1,6 +1,7 @@
 import { GetMetricStatisticsCommand, ListMetricsCommand } from '@aws-sdk/client-cloudwatch';
 import { DescribeTableCommand, ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import { type FaultKind, type FaultOptions, startLocalRuntime } from '@gamekeeper/local-runtime';
+import { digestHex, eventDigest } from '@gamekeeper/replay-safe-store';
 import { type AwsClients, awsClients } from '../src/clients';
 import { scanAll } from '../src/commands/tables';
 import { publishAll } from '../src/publish';
@@ -64,6 +65,7 @@ export interface Snapshot {
   items: Map<string, string>;
   /** `<namespace> <metric> <dimensions> <timestamp>` → `count/sum`. */
   metrics: Map<string, string>;
+  /** The applied events the items remember: their digests (`eventDigest`), in hex. */
   applied: Set<string>;
   deadLettered: Set<string>;
 }
@@ -84,7 +86,7 @@ export async function runChaos(options: { session: SessionEvent[]; faults?: Faul
   let lost = 0;
   for (const event of options.session) {
     const eventId = String(event.detail.eventId);
-    if (!faulty.applied.has(eventId) && !faulty.deadLettered.has(eventId)) {
+    if (!faulty.applied.has(digestHex(eventDigest(eventId))) && !faulty.deadLettered.has(eventId)) {
       lost += 1;
       if (details.length < 20) details.push(`lost: ${event.detailType} ${eventId}`);
     }
@@ -173,9 +175,10 @@ export async function snapshotOf(clients: AwsClients, session: SessionEvent[]): 
     const { Table } = await clients.dynamodb.send(new DescribeTableCommand({ TableName: tableName }));
     const keyNames = (Table?.KeySchema ?? []).map((k) => k.AttributeName!);
     for (const item of await scanAll(clients.documents, tableName)) {
-      const ids = (item.appliedEventIds as string[] | undefined) ?? [];
-      for (const id of ids) applied.add(id);
-      items.set(`${logical} ${keyNames.map((k) => String(item[k])).join('/')}`, JSON.stringify(sortKeys({ ...item, appliedEventIds: [...ids].sort() })));
+      // The replay-safe store keeps 8-byte digests of the applied event ids (as binary values).
+      const digests = ((item.appliedEventDigests as Uint8Array[] | undefined) ?? []).map(digestHex);
+      for (const digest of digests) applied.add(digest);
+      items.set(`${logical} ${keyNames.map((k) => String(item[k])).join('/')}`, JSON.stringify(sortKeys({ ...item, appliedEventDigests: [...digests].sort() })));
     }
   }
   const times = session.map((e) => Date.parse(String(e.detail.completedAt)));

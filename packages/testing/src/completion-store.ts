@@ -70,8 +70,16 @@ export async function startCompletionStoreUnderTest(options: CompletionStoreUnde
 
 /**
  * Items compared across players: the player name reduced to its first letter (`a-clean` and `a-noisy`
- * both become `a`) and the applied event ids sorted (their order is the order they arrived in).
+ * both become `a`) and the applied events (the 8-byte digests the replay-safe store keeps, or the ids
+ * of an item written before them) as sorted hex (their order is the order they arrived in).
  */
 export function normaliseStoreItems(items: readonly Item[]): Item[] {
-  return items.map(({ appliedEventIds, playerId, ...rest }) => ({ ...rest, player: String(playerId).slice(0, 1), ids: [...(appliedEventIds as string[])].sort() }));
+  return items.map(({ appliedEventDigests, appliedEventIds, playerId, ...rest }) => ({ ...rest, player: String(playerId).slice(0, 1), ids: appliedEventsOf({ appliedEventDigests, appliedEventIds }) }));
+}
+
+/** An item's applied events as sorted text: each digest in hex, or each id of an item written before the digests. */
+export function appliedEventsOf(item: Item): string[] {
+  const digests = (item.appliedEventDigests as Uint8Array[] | undefined) ?? [];
+  const ids = (item.appliedEventIds as string[] | undefined) ?? [];
+  return [...digests.map((d) => Buffer.from(d).toString('hex')), ...ids].sort();
 }

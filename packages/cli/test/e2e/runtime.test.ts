@@ -114,7 +114,7 @@ describe('the local stack, driven only through the AWS SDK', () => {
 
     // Assess
     const normalise = (items: Record<string, unknown>[]) =>
-      items.map(({ playerId: _p, appliedEventIds, version: _v, firstCompletedAt: _f, lastCompletedAt: _l, ...rest }) => ({ ...rest, applied: (appliedEventIds as string[]).length }));
+      items.map(({ playerId: _p, appliedEventDigests, version: _v, firstCompletedAt: _f, lastCompletedAt: _l, ...rest }) => ({ ...rest, applied: (appliedEventDigests as Uint8Array[]).length }));
     const noisyItems = await itemsOf('CompletedLevelTable', 'e2e-noisy');
     expect(normalise(noisyItems)).toEqual(normalise(await itemsOf('CompletedLevelTable', 'e2e-clean')));
     expect(noisyItems.find((i) => i.level === 1)).toMatchObject({ completions: 2, bestScore: 200 });

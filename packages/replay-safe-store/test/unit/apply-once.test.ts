@@ -2,7 +2,7 @@ import { ConditionalCheckFailedException, DynamoDBClient, ProvisionedThroughputE
 import { DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, describe, expect, it } from 'vitest';
-import { ConcurrentUpdateConflict, applyOnce } from '../../src/index';
+import { ConcurrentUpdateConflict, applyOnce, eventDigest } from '../../src/index';
 
 // Error paths only: the happy paths run against a real dynalite in test/integration.
 const documents = DynamoDBDocumentClient.from(new DynamoDBClient({ region: 'us-east-1' }));
@@ -31,7 +31,7 @@ describe('applyOnce error paths', () => {
 
     // Assess
     expect(result.outcome).toBe('applied');
-    expect(result.item).toMatchObject({ count: 3, version: 3, appliedEventIds: ['e1', 'e9', 'e0'] });
+    expect(result.item).toMatchObject({ count: 3, version: 3, appliedEventDigests: ['e1', 'e9', 'e0'].map(eventDigest) });
     const puts = mock.commandCalls(PutCommand).map((c) => c.args[0].input);
     expect(puts.map((p) => p.ExpressionAttributeValues)).toEqual([{ ':expected': 1 }, { ':expected': 2 }]);
   });
@@ -65,7 +65,7 @@ describe('applyOnce error paths', () => {
     expect(mock.commandCalls(PutCommand)[0]?.args[0].input).toMatchObject({
       ConditionExpression: 'attribute_not_exists(#pk)',
       ExpressionAttributeNames: { '#pk': 'pk' },
-      Item: { pk: 'p1', count: 1, version: 1, appliedEventIds: ['e1'] },
+      Item: { pk: 'p1', count: 1, version: 1, appliedEventDigests: [eventDigest('e1')] },
     });
   });
 });

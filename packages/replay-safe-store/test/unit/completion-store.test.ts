@@ -4,7 +4,7 @@ import { DetailType, type LevelCompletedDetail } from '@gamekeeper/contracts';
 import { gameCompleted, levelCompleted } from '@gamekeeper/testing';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, describe, expect, it } from 'vitest';
-import { completionStore } from '../../src/index';
+import { completionStore, eventDigest } from '../../src/index';
 
 // The factory's own behaviour (guard, key, fold, summary) with the client mocked; both stores run it
 // against a real dynalite in their integration tests.
@@ -41,7 +41,7 @@ describe('completionStore', () => {
     // Assess
     expect(result).toEqual({ outcome: 'applied', playerId: 'p1', level: '4', total: 42 });
     expect(mock.commandCalls(GetCommand)[0]?.args[0].input).toMatchObject({ TableName: 'Scores', Key: { playerId: 'p1', level: '4' } });
-    expect(mock.commandCalls(PutCommand)[0]?.args[0].input.Item).toEqual({ playerId: 'p1', level: '4', total: 42, version: 2, appliedEventIds: [event.detail.eventId, 'e0'] });
+    expect(mock.commandCalls(PutCommand)[0]?.args[0].input.Item).toEqual({ playerId: 'p1', level: '4', total: 42, version: 2, appliedEventDigests: [event.detail.eventId, 'e0'].map(eventDigest) });
   });
 
   it('answers duplicate with the stored summary for an event the item already has', async () => {

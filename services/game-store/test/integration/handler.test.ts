@@ -1,5 +1,7 @@
 import type { GameCompletedEvent } from '@gamekeeper/contracts';
 import { type CompletionStoreUnderTest, gameCompleted, loadEvent, normaliseStoreItems, redelivered, startCompletionStoreUnderTest } from '@gamekeeper/testing';
+import { randomUUID } from 'node:crypto';
+import { RECENT_EVENT_WINDOW, dynamoItemSize, eventDigest } from '@gamekeeper/replay-safe-store';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { COMPLETED_GAME_TABLE_ENV, completedGameTableKey } from '../../src/config';
 
@@ -32,7 +34,7 @@ describe('game-store handler against dynalite', () => {
         firstCompletedAt: '2026-11-25T11:01:58Z',
         lastCompletedAt: '2026-11-25T11:01:58Z',
         version: 1,
-        appliedEventIds: ['5c2d3e4f-6a7b-4c8d-9e0f-1a2b3c4d5e61'],
+        appliedEventDigests: [eventDigest('5c2d3e4f-6a7b-4c8d-9e0f-1a2b3c4d5e61')],
       },
     ]);
   });
@@ -64,5 +66,28 @@ describe('game-store handler against dynalite', () => {
     // Assess: item for item the same, but for the player names and the order ids arrived in.
     expect(normaliseStoreItems(await store.itemsOf('a-noisy', 'b-noisy'))).toEqual(normaliseStoreItems(await store.itemsOf('a-clean', 'b-clean')));
     expect(await store.itemsOf('a-noisy')).toEqual([expect.objectContaining({ completions: 3, bestTotalScore: 250_000 })]);
+  });
+
+  it('keeps the item within one write unit (at most 1 KB) after 1, 20 and 200 completions, and a redelivery of any of the last RECENT_EVENT_WINDOW a no-op', async () => {
+    // Prepare: a loyal player (a UUID as player id, as game backends typically assign) finishing 200 times.
+    const player = randomUUID();
+    const completions = Array.from({ length: 200 }, (_, i) => gameCompleted({ playerId: player, totalScore: 190_000 + i, totalDurationMs: 2_000_000 - i }));
+    const sizes = new Map<number, number>();
+
+    // Act
+    for (const [i, completion] of completions.entries()) {
+      await store.invoke(completion);
+      if ([1, 20, 200].includes(i + 1)) sizes.set(i + 1, dynamoItemSize((await store.itemsOf(player))[0]!));
+    }
+
+    // Assess: DynamoDB's item size (attribute names + values) at each count; then the window holds.
+    expect([...sizes.keys()]).toEqual([1, 20, 200]);
+    for (const size of sizes.values()) expect(size).toBeLessThanOrEqual(1024);
+    const before = await store.itemsOf(player);
+    expect(before).toEqual([expect.objectContaining({ completions: 200, version: 200 })]);
+    for (const completion of completions.slice(-RECENT_EVENT_WINDOW)) {
+      await expect(store.invoke(redelivered(completion))).resolves.toMatchObject({ outcome: 'duplicate', completions: 200 });
+    }
+    expect(await store.itemsOf(player)).toEqual(before);
   });
 });

@@ -1,5 +1,7 @@
 import type { LevelCompletedEvent } from '@gamekeeper/contracts';
 import { type CompletionStoreUnderTest, levelCompleted, loadEvent, normaliseStoreItems, redelivered, startCompletionStoreUnderTest } from '@gamekeeper/testing';
+import { randomUUID } from 'node:crypto';
+import { RECENT_EVENT_WINDOW, dynamoItemSize, eventDigest } from '@gamekeeper/replay-safe-store';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { COMPLETED_LEVEL_TABLE_ENV, completedLevelTableKey } from '../../src/config';
 
@@ -34,7 +36,7 @@ describe('level-store handler against dynalite', () => {
         firstCompletedAt: '2026-11-25T10:15:29Z',
         lastCompletedAt: '2026-11-25T10:15:29Z',
         version: 1,
-        appliedEventIds: ['4b1c2d3e-5f6a-4b7c-8d9e-0f1a2b3c4d51'],
+        appliedEventDigests: [eventDigest('4b1c2d3e-5f6a-4b7c-8d9e-0f1a2b3c4d51')],
       },
     ]);
   });
@@ -67,5 +69,28 @@ describe('level-store handler against dynalite', () => {
     // Assess: item for item the same, but for the player names and the order ids arrived in.
     expect(normaliseStoreItems(await store.itemsOf('a-noisy', 'b-noisy'))).toEqual(normaliseStoreItems(await store.itemsOf('a-clean', 'b-clean')));
     expect(await store.itemsOf('b-noisy')).toEqual(expect.arrayContaining([expect.objectContaining({ levelKey: 'space-hopper#00001', completions: 3 })]));
+  });
+
+  it('keeps the item within one write unit (at most 1 KB) after 1, 20 and 200 completions, and a redelivery of any of the last RECENT_EVENT_WINDOW a no-op', async () => {
+    // Prepare: a loyal player (a UUID as player id, as game backends typically assign) finishing 200 times.
+    const player = randomUUID();
+    const completions = Array.from({ length: 200 }, (_, i) => levelCompleted({ playerId: player, score: 100 + i, durationMs: 90_000 - i }));
+    const sizes = new Map<number, number>();
+
+    // Act
+    for (const [i, completion] of completions.entries()) {
+      await store.invoke(completion);
+      if ([1, 20, 200].includes(i + 1)) sizes.set(i + 1, dynamoItemSize((await store.itemsOf(player))[0]!));
+    }
+
+    // Assess: DynamoDB's item size (attribute names + values) at each count; then the window holds.
+    expect([...sizes.keys()]).toEqual([1, 20, 200]);
+    for (const size of sizes.values()) expect(size).toBeLessThanOrEqual(1024);
+    const before = await store.itemsOf(player);
+    expect(before).toEqual([expect.objectContaining({ completions: 200, version: 200 })]);
+    for (const completion of completions.slice(-RECENT_EVENT_WINDOW)) {
+      await expect(store.invoke(redelivered(completion))).resolves.toMatchObject({ outcome: 'duplicate', completions: 200 });
+    }
+    expect(await store.itemsOf(player)).toEqual(before);
   });
 });
