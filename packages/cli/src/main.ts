@@ -1,5 +1,6 @@
 import { EVENT_BUS_NAME } from '@gamekeeper/contracts';
 import { Command, InvalidArgumentError } from 'commander';
+import { runCost } from './commands/cost';
 import { runExecutions } from './commands/executions';
 import { runRebuild } from './commands/rebuild';
 import { runRedrive } from './commands/redrive';
@@ -9,6 +10,7 @@ import { runStart } from './commands/start';
 import { runTables } from './commands/tables';
 import { DEFAULT_ENDPOINT, DEFAULT_PORT } from './clients';
 import { DEFAULT_MAX_BATCH_EVENTS } from './rebuild';
+import { DEFAULT_GAMES, DEFAULT_GAME_SHARE, DEFAULT_LEVELS, DEFAULT_XRAY_SAMPLED_SHARE } from './cost/defaults';
 export { UsageError } from './errors';
 
 const integer = (name: string) => (value: string) => {
@@ -33,6 +35,17 @@ const rates = (name: string) => (value: string) => {
     }),
   );
 };
+
+/** `report=40,level-store=30`: a number (>= 0) per name. */
+const amounts = (name: string) => (value: string) =>
+  Object.fromEntries(
+    value.split(',').map((pair) => {
+      const [key = '', amount = ''] = pair.split('=').map((part) => part.trim());
+      const parsed = Number(amount);
+      if (!key || amount === '' || !(parsed >= 0) || !Number.isFinite(parsed)) throw new InvalidArgumentError(`${name}: expected name=number pairs, got "${pair}"`);
+      return [key, parsed];
+    }),
+  ) as Record<string, number>;
 
 export function buildProgram(): Command {
   const program = new Command('gamekeeper')
@@ -109,6 +122,17 @@ export function buildProgram(): Command {
     .option('-n, --limit <n>', 'at most this many executions', integer('limit'), 20)
     .option('-e, --endpoint <url>', 'AWS endpoint', DEFAULT_ENDPOINT)
     .action((execution, options) => runExecutions(execution, options));
+
+  program
+    .command('cost')
+    .description('the cost per million completions of the synthesized stack, by service, and the monthly custom-metric charge')
+    .option('--duration-ms <list>', 'mean invocation durations: report=40,level-store=30,game-store=30,metric=25,orchestration=50 (default: measured locally)', amounts('duration-ms'))
+    .option('--log-bytes <list>', 'CloudWatch Logs bytes per invocation: report=900,... (default: measured locally)', amounts('log-bytes'))
+    .option('--games <n>', 'games, for the monthly custom-metric charge', integer('games'), DEFAULT_GAMES)
+    .option('--levels <n>', 'levels per game, for the monthly custom-metric charge', integer('levels'), DEFAULT_LEVELS)
+    .option('--game-share <rate>', 'share of completions that are game completions', rate('game-share'), DEFAULT_GAME_SHARE)
+    .option('--xray-sampling <rate>', 'share of traces X-Ray records (its default rule: 0.05 beyond 1 a second)', rate('xray-sampling'), DEFAULT_XRAY_SAMPLED_SHARE)
+    .action((options) => runCost(options));
 
   program
     .command('tables')
