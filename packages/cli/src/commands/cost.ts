@@ -102,7 +102,8 @@ export async function runCost(options: CostOptions): Promise<void> {
   const metricFunction = Object.values(stack.functions).find((f) => METRICS_NAMESPACE_ENV in f.environment);
   const perLevelOn = metricFunction ? perLevelFromEnv(metricFunction.environment) : false;
   const profile = metricSeriesProfile(perLevelOn);
-  const measuredInputs = options.durationMs || options.logBytes ? 'measured defaults with your overrides' : `measured on the local runtime on ${MEASURED.on}, ${MEASURED.completions} completions: ${MEASURED.how}; override with --duration-ms and --log-bytes`;
+  const measured = `the local runtime on ${MEASURED.on}, ${MEASURED.how}`;
+  const measuredInputs = options.durationMs || options.logBytes ? `your flags, the rest from ${measured}` : measured;
   for (const line of formatCostReport({
     stack,
     estimate,

@@ -5,8 +5,7 @@
 /** The local run the durations and log sizes come from. */
 export const MEASURED = {
   on: '2026-11-25',
-  how: 'npx pnpm@10.34.9 --filter @gamekeeper/cli exec tsx scripts/measure-cost-inputs.ts --events 400 (one at a time after 60 warm-up events; 2 cores shared with other work, load average 5 to 8; a repeat run gave durations ~20% higher)',
-  completions: 400,
+  how: 'scripts/measure-cost-inputs.ts --events 400 (one at a time after 60 warm-up events, 2 shared cores at load 5-8; a repeat gave durations ~20% higher)',
 } as const;
 
 /**

@@ -52,7 +52,8 @@ export function formatCostReport(input: CostReportInput): string[] {
   out.push(`  tables: ${Object.entries(stack.tables).map(([id, t]) => `${id} ${t.onDemand ? 'on-demand' : 'provisioned (not costed)'}`).join(', ')}`);
   for (const rule of stack.followOnRules) out.push(`  ${rule.logicalId}: ${rule.sources.join('|')} events → ${stack.functions[rule.function]?.name} directly`);
   out.push('');
-  out.push(`Inputs (${input.inputsSource}):`);
+  out.push('Inputs (override with --duration-ms and --log-bytes):');
+  out.push(`  from: ${input.inputsSource}`);
   out.push(`  function duration: ${Object.entries(input.durationMs).map(([name, ms]) => `${name} ${ms} ms`).join(', ')}; orchestration ${input.orchestrationMs} ms per execution`);
   out.push(`  log bytes per invocation: ${Object.entries(input.logBytes).map(([name, bytes]) => `${name} ${bytes}`).join(', ')}; + ${input.extraLogBytes} on AWS (X-Ray ids in REPORT, longer function names)`);
   out.push(`  store item: ${input.storeItem.bytes} bytes (${input.storeItem.note}): ${input.storeItem.writeUnits} write unit, ${input.storeItem.readUnits} read unit (consistent)`);
