@@ -12,11 +12,16 @@ export async function runTables(table: string | undefined, options: { endpoint: 
     return;
   }
   try {
-    for (const item of await scanAll(documents, table)) console.log(JSON.stringify(item));
+    for (const item of await scanAll(documents, table)) console.log(itemAsJson(item));
   } catch (error) {
     if (error instanceof ResourceNotFoundException) throw new UsageError(`no table named "${table}" (run "gamekeeper tables" to list them)`);
     throw error;
   }
+}
+
+/** One item as a JSON line; binary values (the replay-safe digests) in base64, as the AWS CLI prints them. */
+export function itemAsJson(item: Record<string, unknown>): string {
+  return JSON.stringify(item, (_key, value: unknown) => (value instanceof Uint8Array ? Buffer.from(value.buffer, value.byteOffset, value.byteLength).toString('base64') : value));
 }
 
 export async function scanAll(documents: ReturnType<typeof awsClients>['documents'], tableName: string) {
