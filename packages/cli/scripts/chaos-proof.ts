@@ -65,7 +65,7 @@ export interface Snapshot {
   items: Map<string, string>;
   /** `<namespace> <metric> <dimensions> <timestamp>` → `count/sum`. */
   metrics: Map<string, string>;
-  /** The applied events the items remember: their digests (`eventDigest`), in hex. */
+  /** The session's events (eventIds) the items remember having applied (the items keep their digests). */
   applied: Set<string>;
   deadLettered: Set<string>;
 }
@@ -86,7 +86,7 @@ export async function runChaos(options: { session: SessionEvent[]; faults?: Faul
   let lost = 0;
   for (const event of options.session) {
     const eventId = String(event.detail.eventId);
-    if (!faulty.applied.has(digestHex(eventDigest(eventId))) && !faulty.deadLettered.has(eventId)) {
+    if (!faulty.applied.has(eventId) && !faulty.deadLettered.has(eventId)) {
       lost += 1;
       if (details.length < 20) details.push(`lost: ${event.detailType} ${eventId}`);
     }
@@ -168,6 +168,8 @@ export async function replayInto(session: SessionEvent[], faults: FaultOptions |
 export async function snapshotOf(clients: AwsClients, session: SessionEvent[]): Promise<Omit<Snapshot, 'figures' | 'deadLettered'>> {
   const items = new Map<string, string>();
   const applied = new Set<string>();
+  // Items keep 8-byte digests of the applied event ids; the session says which event each one is.
+  const eventIdByDigest = new Map(session.map((e) => [digestHex(eventDigest(String(e.detail.eventId))), String(e.detail.eventId)]));
   const { TableNames = [] } = await clients.dynamodb.send(new ListTablesCommand({}));
   for (const tableName of TableNames) {
     const logical = COMPARED_TABLES.find((name) => tableName.includes(name));
@@ -177,7 +179,10 @@ export async function snapshotOf(clients: AwsClients, session: SessionEvent[]): 
     for (const item of await scanAll(clients.documents, tableName)) {
       // The replay-safe store keeps 8-byte digests of the applied event ids (as binary values).
       const digests = ((item.appliedEventDigests as Uint8Array[] | undefined) ?? []).map(digestHex);
-      for (const digest of digests) applied.add(digest);
+      for (const digest of digests) {
+        const eventId = eventIdByDigest.get(digest);
+        if (eventId !== undefined) applied.add(eventId);
+      }
       items.set(`${logical} ${keyNames.map((k) => String(item[k])).join('/')}`, JSON.stringify(sortKeys({ ...item, appliedEventDigests: [...digests].sort() })));
     }
   }
