@@ -34,11 +34,10 @@ export const MEASURED_LOG_BYTES: Record<string, number> = {
 
 /**
  * What AWS writes per invocation beyond the local lines: the REPORT line's X-Ray part (`XRAY TraceId: ...
- * SegmentId: ... Sampled: true`, ~95 bytes, as tracing is active) and the physical function name
- * (`Gamekeeper-LevelStoreFunction41220A19-<12 characters>`, ~32 bytes longer than the local name) in the
- * `function_name` and `function_arn` of each Powertools line (~64 bytes).
+ * SegmentId: ... Sampled: true`, ~95 bytes, as tracing is active). The functions' own lines name no
+ * function (the log group does), so the longer physical function names on AWS add nothing there.
  */
-export const AWS_EXTRA_LOG_BYTES_PER_INVOCATION = 160;
+export const AWS_EXTRA_LOG_BYTES_PER_INVOCATION = 95;
 
 /** Share of completions that are game completions, the rest level completions. */
 export const DEFAULT_GAME_SHARE = 0.1;

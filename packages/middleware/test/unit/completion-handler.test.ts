@@ -70,11 +70,15 @@ describe('completionHandler', () => {
     // Assess
     const stored = lines.find((l) => l.message === 'stored');
     expect(stored).toMatchObject({
+      level: 'INFO',
       correlation_id: event.detail.eventId,
       service: 'level-store',
-      function_name: 'level-store-fn',
+      cold_start: expect.any(Boolean),
+      function_request_id: expect.any(String),
       detailType: DetailType.LevelCompleted,
     });
+    // What the log group and the REPORT line already say is not repeated on every line (bytes are billed).
+    for (const repeated of ['function_name', 'function_arn', 'function_memory_size', 'sampling_rate']) expect(stored).not.toHaveProperty(repeated);
   });
 
   it('logs the result with the given message, correlation id and keys when asked to', async () => {
