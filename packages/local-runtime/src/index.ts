@@ -19,3 +19,5 @@ export type { QueueMessage } from './sqs/queues';
 export { SqsService } from './sqs/service';
 export { LAMBDA_OPERATIONS, createLambdaApi } from './lambda/api';
 export { LogStore, createLogsService, logGroupsOf } from './logs';
+export { describeChanges, diffStackModels } from './template/apply';
+export type { ResourceChange, ResourceKind, TemplateUpdate } from './template/apply';
