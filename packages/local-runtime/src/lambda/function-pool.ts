@@ -174,9 +174,24 @@ export class FunctionPool {
   update(changes: Partial<FunctionSettings>): void {
     this.settings = { ...this.settings, ...changes };
     this.codeVersion += 1;
+    const inUse = this.environments.length > 0;
     for (const environment of [...this.environments]) if (!environment.busy) this.discard(environment);
+    // A function in use gets one environment on the new version started now (a local nicety: the next
+    // invocation after a save need not wait for a cold start).
+    if (inUse) this.prewarm();
     // Waiting invocations may now start environments in the freed places.
     for (const wake of this.waiting.splice(0)) wake();
+  }
+
+  /** Starts one environment ahead of need, idle once ready (discarded if a newer version came meanwhile). */
+  private prewarm(): void {
+    if (this.closed || this.environments.length >= this.options.maxConcurrency) return;
+    const { environment, ready } = this.spawn();
+    this.environments.push(environment);
+    ready.then(
+      () => this.release(environment),
+      () => this.discard(environment),
+    );
   }
 
   /**

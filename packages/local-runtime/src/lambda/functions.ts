@@ -3,7 +3,7 @@ import type { FaultInjector } from '../faults/faults';
 import { AwsServiceError } from '../protocol/aws-error';
 import type { FunctionModel } from '../template/model';
 import { functionNameFromArn } from '../arn';
-import { bundleHandler } from './bundle';
+import { bundleHandler, disposeBundlers } from './bundle';
 import { type FunctionLogBatch, FunctionPool, type FunctionSettings, LambdaFunctionError } from './function-pool';
 
 export interface LocalFunctionsOptions {
@@ -256,5 +256,6 @@ export class LocalFunctions {
 
   async close(): Promise<void> {
     await Promise.all([...[...this.pools.values()].map(({ pool }) => pool), ...this.retiring].map((pool) => pool.close()));
+    await disposeBundlers(this.options.bundleDir);
   }
 }
