@@ -6,6 +6,7 @@ export { createEdgeServer } from './edge/server';
 export { createDynaliteServer } from './dynamodb/dynalite';
 export { EventBridgeService, entrySize } from './eventbridge/service';
 export { StepFunctionsService } from './stepfunctions/service';
+export type { Execution } from './stepfunctions/service';
 export { FunctionPool, LambdaFunctionError } from './lambda/function-pool';
 export { AwsServiceError } from './protocol/aws-error';
 export type { ServiceBackend } from './protocol/aws-error';
