@@ -1,6 +1,7 @@
 import { type FSWatcher, existsSync, watch } from 'node:fs';
-import { dirname, join, sep } from 'node:path';
-import type { LocalRuntime } from '@gamekeeper/local-runtime';
+import { dirname, join, relative, sep } from 'node:path';
+import { type LocalRuntime, describeChanges } from '@gamekeeper/local-runtime';
+import { SynthesisError, type Synthesizer } from './synth';
 
 /** Folders whose files never change what runs: dependencies, outputs, caches, history. */
 const IGNORED = new Set(['node_modules', '.git', 'dist', 'cdk.out', '.turbo', '.cache', 'coverage']);
@@ -10,6 +11,20 @@ export interface WatchOptions {
   settleMs?: number;
   /** One line per reload (what changed, what was reloaded, how long it took), or a build error. */
   report: (line: string) => void;
+  /**
+   * Follows the CDK app too: a saved file of the app (its `src`, `bin`, `cdk.json`) or of a workspace
+   * module it imports synthesizes it again and the runtime applies the difference.
+   */
+  synthesizer?: Synthesizer;
+}
+
+/** What the watcher is doing, for a caller that waits on it (tests, the timing script). */
+export interface WorkspaceWatcher {
+  /** Resolves once the synthesizer is warm (at once without one); never rejects. */
+  ready: Promise<void>;
+  /** Resolves when every save seen so far has been acted on. */
+  settled(): Promise<void>;
+  close(): void;
 }
 
 /** Whether a saved file (relative to the repository root) may change what the runtime runs. */
@@ -19,57 +34,145 @@ export function isWatched(relativePath: string): boolean {
 }
 
 /**
- * Follows the workspace while the runtime serves: a saved source file that is part of a function's code
- * rebuilds just the functions built from it, and the next invocation runs it (in-flight invocations
- * finish on the old code). A change that does not build keeps the running code and is reported once.
+ * Follows the workspace while the runtime serves.
+ *
+ * - A saved source file that is part of a function's code rebuilds just the functions built from it,
+ *   and the next invocation runs it (in-flight invocations finish on the old code).
+ * - With a synthesizer, a saved file of the CDK app synthesizes it again (in the synthesizer's warm child
+ *   process) and the runtime applies the difference (`runtime.applyTemplate`): rules, state machines,
+ *   functions' settings, new and removed functions, tables, queues, HTTP API routes.
+ *
+ * A change that does not build, synthesize or validate keeps what runs and is reported once; the next
+ * good save applies. Saves are acted on one batch at a time, in order.
  */
-export function watchFunctionCode(runtime: LocalRuntime, repoRoot: string, options: WatchOptions): { close(): void } {
+export function watchWorkspace(runtime: LocalRuntime, repoRoot: string, options: WatchOptions): WorkspaceWatcher {
+  const { synthesizer } = options;
   const pending = new Set<string>();
+  const infraPending = new Set<string>();
   let timer: NodeJS.Timeout | undefined;
   let running = Promise.resolve();
   const lastError = new Map<string, string>();
+  /** The files the CDK app read when it was last synthesized (beyond everything under its own folder). */
+  let infraInputs = new Set<string>();
+  const watchers = new Map<string, FSWatcher>();
+  const rel = (file: string) => relative(repoRoot, file);
+  const reportOnce = (key: string, line: string) => {
+    // Once per distinct error: an editor saving the same broken file again adds nothing.
+    if (lastError.get(key) === line) return;
+    lastError.set(key, line);
+    options.report(line);
+  };
+
+  const isInfra = (file: string) => synthesizer !== undefined && (infraInputs.has(file) || (file.startsWith(synthesizer.appDir + sep) && isWatched(rel(file))));
+
+  const reloadFunctions = async (files: string[]) => {
+    const started = Date.now();
+    const { reloaded, failed } = await runtime.functions.reloadCode(files);
+    const names = files.map(rel).join(', ');
+    if (reloaded.length > 0) options.report(`reloaded ${reloaded.join(', ')} in ${Date.now() - started} ms (${names} changed)`);
+    for (const { functionName, error } of failed) reportOnce(functionName, `${functionName} keeps its running code: its new code does not build:\n${error}`);
+    for (const name of reloaded) lastError.delete(name);
+  };
+
+  const applyInfra = async () => {
+    if (!synthesizer || infraPending.size === 0) return;
+    const files = [...infraPending].map(rel).join(', ');
+    infraPending.clear();
+    const started = Date.now();
+    try {
+      const synthesis = await synthesizer.synthesize();
+      if (synthesis.inputs) infraInputs = new Set(synthesis.inputs);
+      const synthesized = Date.now();
+      const update = await runtime.applyTemplate(synthesis.template);
+      const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
+      const changed = describeChanges(update.changes);
+      const how = synthesis.cached ? 'template from the cache' : `synthesized in ${seconds(synthesized - started)}`;
+      options.report(`infra: ${changed || 'nothing that runs changed'} in ${seconds(Date.now() - started)} (${files} changed; ${how}, applied in ${seconds(Date.now() - synthesized)})`);
+      for (const warning of update.warnings) options.report(`infra: warning: ${warning}`);
+      lastError.delete('infra');
+      follow();
+    } catch (error) {
+      reportOnce('infra', `infra: the running stack stays as it was: ${describeInfraError(error)}`);
+    }
+  };
+
   const flush = () => {
     const files = [...pending];
     pending.clear();
+    for (const file of files) if (isInfra(file)) infraPending.add(file);
     running = running.then(async () => {
-      const started = Date.now();
-      const { reloaded, failed } = await runtime.functions.reloadCode(files);
-      const names = files.map((file) => file.slice(repoRoot.length + 1)).join(', ');
-      if (reloaded.length > 0) options.report(`reloaded ${reloaded.join(', ')} in ${Date.now() - started} ms (${names} changed)`);
-      for (const { functionName, error } of failed) {
-        // Once per distinct error: an editor saving the same broken file again adds nothing.
-        if (lastError.get(functionName) === error) continue;
-        lastError.set(functionName, error);
-        options.report(`${functionName} keeps its running code: its new code does not build:\n${error}`);
-      }
-      for (const name of reloaded) lastError.delete(name);
+      await reloadFunctions(files);
+      await applyInfra();
     });
   };
-  // Only the source folders of the packages the functions are built from: watching the whole repository
-  // would walk every dependency (seconds at start, ~100 MB of watches).
-  const watchers: FSWatcher[] = sourceFolders(runtime, repoRoot).map((folder) =>
-    watch(folder, { recursive: true }, (_event, filename) => {
-      if (!filename) return;
-      const file = join(folder, filename);
-      if (!isWatched(file.slice(repoRoot.length + 1))) return;
-      pending.add(file);
+
+  const onSave = (folder: string) => (_event: string, filename: string | Buffer | null) => {
+    if (!filename) return;
+    const file = join(folder, filename.toString());
+    if (!isWatched(rel(file))) return;
+    pending.add(file);
+    clearTimeout(timer);
+    timer = setTimeout(flush, options.settleMs ?? 50);
+  };
+
+  /** Watches every folder that matters now (an infra update may add a function from another package). */
+  const follow = () => {
+    const folders = new Map<string, boolean>(sourceFolders(runtime.functions.list().flatMap((f) => f.inputs), repoRoot).map((folder) => [folder, true]));
+    if (synthesizer) {
+      // The app's own folder for cdk.json and package.json, its sources, and the modules it imported.
+      folders.set(synthesizer.appDir, false);
+      for (const sub of ['src', 'bin']) if (existsSync(join(synthesizer.appDir, sub))) folders.set(join(synthesizer.appDir, sub), true);
+      for (const folder of sourceFolders([...infraInputs], repoRoot)) folders.set(folder, true);
+    }
+    for (const [folder, recursive] of folders) {
+      const key = `${folder}${recursive ? '/**' : ''}`;
+      if (!watchers.has(key) && existsSync(folder)) watchers.set(key, watch(folder, { recursive }, onSave(folder)));
+    }
+  };
+
+  follow();
+  // The synthesizer's first synthesis loads the CDK (seconds); done now, the first infra save is fast.
+  const ready = synthesizer
+    ? synthesizer.warmUp().then(
+        (synthesis) => {
+          infraInputs = new Set(synthesis.inputs ?? []);
+          follow();
+        },
+        (error: unknown) => reportOnce('infra', `infra: the CDK app does not synthesize as it is now: ${describeInfraError(error)}`),
+      )
+    : Promise.resolve();
+  return {
+    ready,
+    settled: async () => {
+      for (;;) {
+        const current = running;
+        await current;
+        if (current === running && pending.size === 0) return;
+        if (pending.size > 0) await new Promise((resolve) => setTimeout(resolve, (options.settleMs ?? 50) + 10));
+      }
+    },
+    close() {
       clearTimeout(timer);
-      timer = setTimeout(flush, options.settleMs ?? 50);
-    }),
-  );
-  return { close: () => watchers.forEach((w) => w.close()) };
+      for (const watcher of watchers.values()) watcher.close();
+      watchers.clear();
+    },
+  };
 }
 
-/** The `src` folder (or the folder) of every workspace package a function's code comes from. */
-function sourceFolders(runtime: LocalRuntime, repoRoot: string): string[] {
+/** What went wrong with an infra change, in words: the stage, then where and what. */
+function describeInfraError(error: unknown): string {
+  if (error instanceof SynthesisError) return error.explain();
+  return `the runtime cannot apply the new template:\n  ${error instanceof Error ? error.message : String(error)}`;
+}
+
+/** The `src` folder (or the folder) of every workspace package the given files belong to. */
+function sourceFolders(files: readonly string[], repoRoot: string): string[] {
   const folders = new Set<string>();
-  for (const { inputs } of runtime.functions.list()) {
-    for (const input of inputs) {
-      if (!input.startsWith(repoRoot) || input.includes(`${sep}node_modules${sep}`)) continue;
-      let dir = dirname(input);
-      while (dir.length > repoRoot.length && !existsSync(join(dir, 'package.json'))) dir = dirname(dir);
-      if (dir.length > repoRoot.length) folders.add(existsSync(join(dir, 'src')) ? join(dir, 'src') : dir);
-    }
+  for (const input of files) {
+    if (!input.startsWith(repoRoot) || input.includes(`${sep}node_modules${sep}`)) continue;
+    let dir = dirname(input);
+    while (dir.length > repoRoot.length && !existsSync(join(dir, 'package.json'))) dir = dirname(dir);
+    if (dir.length > repoRoot.length) folders.add(existsSync(join(dir, 'src')) ? join(dir, 'src') : dir);
   }
   return [...folders];
 }

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { SERVICE_PACKAGE_METADATA } from '@gamekeeper/bundling';
 import { type LocalRuntime, startLocalRuntime } from '@gamekeeper/local-runtime';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { isWatched, watchFunctionCode } from '../../src/watch';
+import { isWatched, watchWorkspace } from '../../src/watch';
 
 // A workspace of its own (a service package beside an app that depends on it), so the test saves files
 // without touching this repository: the watcher, the bundler and the runtime are the real ones.
@@ -22,7 +22,7 @@ const saveGreeting = (text: string) => writeFileSync(greeting, `export const gre
 
 let runtime: LocalRuntime;
 const reports: string[] = [];
-let watcher: ReturnType<typeof watchFunctionCode>;
+let watcher: ReturnType<typeof watchWorkspace>;
 
 beforeAll(async () => {
   for (const [name, main] of [
@@ -39,7 +39,7 @@ beforeAll(async () => {
   writeFileSync(join(root, 'app', 'package.json'), JSON.stringify({ name: 'app' }));
   saveGreeting('hello');
   runtime = await startLocalRuntime({ template, resolveFunctionsFrom: join(root, 'app'), port: 0, functionLogFile: '/dev/null' });
-  watcher = watchFunctionCode(runtime, root, { report: (line) => reports.push(line) });
+  watcher = watchWorkspace(runtime, root, { report: (line) => reports.push(line) });
 }, 60_000);
 afterAll(async () => {
   watcher.close();
