@@ -1,4 +1,4 @@
-import { type FSWatcher, existsSync, watch } from 'node:fs';
+import { type Dirent, type FSWatcher, existsSync, readdirSync, statSync, watch } from 'node:fs';
 import { dirname, join, relative, sep } from 'node:path';
 import { type LocalRuntime, describeChanges } from '@gamekeeper/local-runtime';
 import { SynthesisError, type Synthesizer } from './synth';
@@ -54,7 +54,7 @@ export function watchWorkspace(runtime: LocalRuntime, repoRoot: string, options:
   const lastError = new Map<string, string>();
   /** The files the CDK app read when it was last synthesized (beyond everything under its own folder). */
   let infraInputs = new Set<string>();
-  const watchers = new Map<string, FSWatcher>();
+  const watchers = new Map<string, { close(): void }>();
   const rel = (file: string) => relative(repoRoot, file);
   const reportOnce = (key: string, line: string) => {
     // Once per distinct error: an editor saving the same broken file again adds nothing.
@@ -68,7 +68,10 @@ export function watchWorkspace(runtime: LocalRuntime, repoRoot: string, options:
   const reloadFunctions = async (files: string[]) => {
     const started = Date.now();
     const { reloaded, failed } = await runtime.functions.reloadCode(files);
-    const names = files.map(rel).join(', ');
+    // The saved files that are part of the reloaded functions' code (a batch may hold infra files too).
+    const code = new Set(runtime.functions.list().filter((f) => reloaded.includes(f.model.name)).flatMap((f) => f.inputs));
+    const theirs = files.filter((file) => code.has(file));
+    const names = (theirs.length > 0 ? theirs : files).map(rel).join(', ');
     if (reloaded.length > 0) options.report(`reloaded ${reloaded.join(', ')} in ${Date.now() - started} ms (${names} changed)`);
     for (const { functionName, error } of failed) reportOnce(functionName, `${functionName} keeps its running code: its new code does not build:\n${error}`);
     for (const name of reloaded) lastError.delete(name);
@@ -97,8 +100,11 @@ export function watchWorkspace(runtime: LocalRuntime, repoRoot: string, options:
   };
 
   const flush = () => {
-    const files = [...pending];
+    // A file gone by now and never an input is an editor's or a tool's temporary file (`sed -i`, swap files).
+    const known = new Set([...infraInputs, ...runtime.functions.list().flatMap((f) => f.inputs)]);
+    const files = [...pending].filter((file) => known.has(file) || existsSync(file));
     pending.clear();
+    if (files.length === 0) return;
     for (const file of files) if (isInfra(file)) infraPending.add(file);
     running = running.then(async () => {
       await reloadFunctions(files);
@@ -106,9 +112,7 @@ export function watchWorkspace(runtime: LocalRuntime, repoRoot: string, options:
     });
   };
 
-  const onSave = (folder: string) => (_event: string, filename: string | Buffer | null) => {
-    if (!filename) return;
-    const file = join(folder, filename.toString());
+  const onSave = (file: string) => {
     if (!isWatched(rel(file))) return;
     pending.add(file);
     clearTimeout(timer);
@@ -126,7 +130,7 @@ export function watchWorkspace(runtime: LocalRuntime, repoRoot: string, options:
     }
     for (const [folder, recursive] of folders) {
       const key = `${folder}${recursive ? '/**' : ''}`;
-      if (!watchers.has(key) && existsSync(folder)) watchers.set(key, watch(folder, { recursive }, onSave(folder)));
+      if (!watchers.has(key) && existsSync(folder)) watchers.set(key, watchFolder(folder, recursive, onSave));
     }
   };
 
@@ -158,6 +162,74 @@ export function watchWorkspace(runtime: LocalRuntime, repoRoot: string, options:
     },
   };
 }
+
+/**
+ * Calls `onChange` with the path of every file created, changed, replaced or removed under `folder` (in
+ * its subfolders too when `recursive`, but for dependencies, outputs and tests). Each folder is watched on
+ * its own: Node 20's recursive watch on Linux watches files, and loses a file that an editor or git
+ * replaces (a new inode) instead of writing it in place.
+ */
+function watchFolder(folder: string, recursive: boolean, onChange: (file: string) => void): { close(): void } {
+  const folders = new Map<string, FSWatcher>();
+  const followed = (name: string) => !IGNORED.has(name) && name !== 'test';
+  /** Watches `dir` (and, when recursive, its subfolders); `created`: a folder that appeared, whose files are news. */
+  const add = (dir: string, created = false) => {
+    if (folders.has(dir)) return;
+    let watcher: FSWatcher;
+    try {
+      watcher = watch(dir, (_event, name) => {
+        if (!name) return;
+        const path = join(dir, name.toString());
+        if (isFolder(path)) {
+          if (recursive && followed(name.toString())) add(path, true);
+        } else if (folders.has(path)) {
+          // A folder removed: a new one of that name is a new folder.
+          folders.get(path)!.close();
+          folders.delete(path);
+        } else {
+          onChange(path);
+        }
+      });
+    } catch {
+      return; // gone already
+    }
+    // A removed folder ends its watcher.
+    watcher.on('error', () => {
+      watcher.close();
+      folders.delete(dir);
+    });
+    folders.set(dir, watcher);
+    if (!recursive && !created) return;
+    let entries: Dirent[] = [];
+    try {
+      entries = readdirSync(dir, { withFileTypes: true });
+    } catch {
+      // gone meanwhile: its watcher's error ends it
+    }
+    for (const entry of entries) {
+      if (entry.isDirectory()) {
+        if (recursive && followed(entry.name)) add(join(dir, entry.name), created);
+      } else if (created) {
+        onChange(join(dir, entry.name));
+      }
+    }
+  };
+  add(folder);
+  return {
+    close() {
+      for (const watcher of folders.values()) watcher.close();
+      folders.clear();
+    },
+  };
+}
+
+const isFolder = (path: string) => {
+  try {
+    return statSync(path).isDirectory();
+  } catch {
+    return false;
+  }
+};
 
 /** What went wrong with an infra change, in words: the stage, then where and what. */
 function describeInfraError(error: unknown): string {

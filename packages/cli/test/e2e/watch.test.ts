@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, renameSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SERVICE_PACKAGE_METADATA } from '@gamekeeper/bundling';
@@ -46,9 +46,9 @@ afterAll(async () => {
   await runtime.stop();
 });
 
-const waitForReport = async (pattern: RegExp) => {
-  for (let i = 0; i < 100 && !reports.some((r) => pattern.test(r)); i++) await new Promise((resolve) => setTimeout(resolve, 50));
-  return reports.find((r) => pattern.test(r));
+const waitForReport = async (pattern: RegExp, since = 0) => {
+  for (let i = 0; i < 100 && !reports.slice(since).some((r) => pattern.test(r)); i++) await new Promise((resolve) => setTimeout(resolve, 50));
+  return reports.slice(since).find((r) => pattern.test(r));
 };
 
 describe('npm start follows the code', () => {
@@ -70,6 +70,20 @@ describe('npm start follows the code', () => {
     expect(report).not.toMatch(/Other/);
     expect(await runtime.functions.invoke('Greeter', {})).toEqual({ greeting: 'bonjour' });
     expect(await runtime.functions.invoke('Other', {})).toEqual({ other: true });
+  });
+
+  it('follows a file an editor or git replaces (written aside, renamed over it) save after save, and ignores the file written aside', async () => {
+    const since = reports.length;
+    for (const text of ['hallo', 'ciao']) {
+      const mark = reports.length;
+      writeFileSync(`${greeting}.tmp`, `export const greeting = ${JSON.stringify(text)};\n`);
+      renameSync(`${greeting}.tmp`, greeting);
+      await waitForReport(/reloaded Greeter in \d+ ms/, mark);
+      expect(await runtime.functions.invoke('Greeter', {})).toEqual({ greeting: text });
+    }
+    expect(reports.slice(since)).toEqual([expect.stringMatching(/\(services\/greeter\/src\/greeting\.mjs changed\)$/), expect.stringMatching(/\(services\/greeter\/src\/greeting\.mjs changed\)$/)]);
+    saveGreeting('bonjour');
+    await waitForReport(/reloaded Greeter/, reports.length);
   });
 
   it('keeps the running code when a save does not build, reports it once, and applies the next good save', async () => {
