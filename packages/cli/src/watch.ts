@@ -56,11 +56,16 @@ export function watchWorkspace(runtime: LocalRuntime, repoRoot: string, options:
   let infraInputs = new Set<string>();
   const watchers = new Map<string, { close(): void }>();
   const rel = (file: string) => relative(repoRoot, file);
+  // Printed, and recorded in the runtime for whoever shows recent reloads (the browser console).
+  const report = (line: string, ok = true) => {
+    options.report(line);
+    runtime.reloads.record(line, ok);
+  };
   const reportOnce = (key: string, line: string) => {
     // Once per distinct error: an editor saving the same broken file again adds nothing.
     if (lastError.get(key) === line) return;
     lastError.set(key, line);
-    options.report(line);
+    report(line, false);
   };
 
   const isInfra = (file: string) => synthesizer !== undefined && (infraInputs.has(file) || (file.startsWith(synthesizer.appDir + sep) && isWatched(rel(file))));
@@ -72,7 +77,7 @@ export function watchWorkspace(runtime: LocalRuntime, repoRoot: string, options:
     const code = new Set(runtime.functions.list().filter((f) => reloaded.includes(f.model.name)).flatMap((f) => f.inputs));
     const theirs = files.filter((file) => code.has(file));
     const names = (theirs.length > 0 ? theirs : files).map(rel).join(', ');
-    if (reloaded.length > 0) options.report(`reloaded ${reloaded.join(', ')} in ${Date.now() - started} ms (${names} changed)`);
+    if (reloaded.length > 0) report(`reloaded ${reloaded.join(', ')} in ${Date.now() - started} ms (${names} changed)`);
     for (const { functionName, error } of failed) reportOnce(functionName, `${functionName} keeps its running code: its new code does not build:\n${error}`);
     for (const name of reloaded) lastError.delete(name);
   };
@@ -90,8 +95,8 @@ export function watchWorkspace(runtime: LocalRuntime, repoRoot: string, options:
       const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
       const changed = describeChanges(update.changes);
       const how = synthesis.cached ? 'template from the cache' : `synthesized in ${seconds(synthesized - started)}`;
-      options.report(`infra: ${changed || 'nothing that runs changed'} in ${seconds(Date.now() - started)} (${files} changed; ${how}, applied in ${seconds(Date.now() - synthesized)})`);
-      for (const warning of update.warnings) options.report(`infra: warning: ${warning}`);
+      report(`infra: ${changed || 'nothing that runs changed'} in ${seconds(Date.now() - started)} (${files} changed; ${how}, applied in ${seconds(Date.now() - synthesized)})`);
+      for (const warning of update.warnings) report(`infra: warning: ${warning}`);
       lastError.delete('infra');
       follow();
     } catch (error) {

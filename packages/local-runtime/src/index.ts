@@ -20,5 +20,7 @@ export type { QueueMessage } from './sqs/queues';
 export { SqsService } from './sqs/service';
 export { LAMBDA_OPERATIONS, createLambdaApi } from './lambda/api';
 export { LogStore, createLogsService, logGroupsOf } from './logs';
+export { ReloadLog } from './reloads';
+export type { ReloadRecord } from './reloads';
 export { describeChanges, diffStackModels } from './template/apply';
 export type { ResourceChange, ResourceKind, TemplateUpdate } from './template/apply';

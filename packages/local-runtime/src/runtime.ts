@@ -16,6 +16,7 @@ import { type FaultOptions, FaultInjector } from './faults/faults';
 import { LAMBDA_OPERATIONS, createLambdaApi } from './lambda/api';
 import { LocalFunctions } from './lambda/functions';
 import { LogStore, createLogsService, logGroupsOf } from './logs';
+import { ReloadLog } from './reloads';
 import { QueueStore } from './sqs/queues';
 import { sqsQuery } from './sqs/query-shapes';
 import { SqsService } from './sqs/service';
@@ -81,6 +82,8 @@ export interface LocalRuntime {
   queues: QueueStore;
   cloudWatch: CloudWatchService;
   faults: FaultInjector;
+  /** The newest reloads a watcher recorded (what changed, how long it took, or why it was refused). */
+  reloads: ReloadLog;
   /** Serves `handler` for every request under `pathPrefix` (e.g. a browser console at `/console`) on the same port. */
   mount(pathPrefix: string, handler: RawHandler): void;
   /**
@@ -201,6 +204,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     queues,
     cloudWatch,
     faults,
+    reloads: new ReloadLog(),
     mount: (pathPrefix, handler) => edge.mount(pathPrefix, handler),
     applyTemplate,
     idle: () => whenIdle(eventBridge, stepFunctions),

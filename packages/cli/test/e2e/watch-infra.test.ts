@@ -42,6 +42,7 @@ describe('npm start follows the CDK app', () => {
     let since = stack.reports.length;
     stack.copy.edit(STACK, NAMESPACE, "props.metricsNamespace ?? 'WatchedGames'");
     const envLine = await stack.waitForReport(/^infra: /, since);
+    expect(stack.runtime.reloads.recent(1)).toEqual([{ at: expect.any(Number), text: envLine, ok: true }]);
     expect(envLine).toMatch(/^infra: function MetricFunction environment changed \(METRICS_NAMESPACE\) in \d+\.\d s \(infra\/src\/gamekeeper-stack\.ts changed; synthesized in \d+\.\d s, applied in \d+\.\d s\)$/);
     const after = await stack.run(DetailType.LevelCompleted, level('env-after'));
     expect(after.status).toBe('SUCCEEDED');
