@@ -147,7 +147,8 @@ export function watchWorkspace(runtime: LocalRuntime, repoRoot: string, options:
           infraInputs = new Set(synthesis.inputs ?? []);
           follow();
         },
-        (error: unknown) => reportOnce('infra', `infra: the CDK app does not synthesize as it is now: ${describeInfraError(error)}`),
+        // The app as it is now does not synthesize: said once; the save that fixes it applies.
+        (error: unknown) => reportOnce('infra', `infra: ${describeInfraError(error)}`),
       )
     : Promise.resolve();
   return {
