@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DynamoDBClient, GetItemCommand, ListTablesCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
@@ -101,6 +101,7 @@ beforeAll(async () => {
 afterAll(async () => {
   dynamo.destroy();
   await runtime.stop();
+  rmSync(root, { recursive: true, force: true });
 });
 
 /** Puts one event and answers the execution it started (undefined when no rule matched). */
