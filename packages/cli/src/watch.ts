@@ -22,8 +22,8 @@ export interface WatchOptions {
 export interface WorkspaceWatcher {
   /** Resolves once the synthesizer is warm (at once without one); never rejects. */
   ready: Promise<void>;
-  /** Resolves when every save seen so far has been acted on. */
-  settled(): Promise<void>;
+  /** How many batches of saves have been acted on so far. */
+  readonly batches: number;
   close(): void;
 }
 
@@ -51,6 +51,7 @@ export function watchWorkspace(runtime: LocalRuntime, repoRoot: string, options:
   const infraPending = new Set<string>();
   let timer: NodeJS.Timeout | undefined;
   let running = Promise.resolve();
+  let batches = 0;
   const lastError = new Map<string, string>();
   /** The files the CDK app read when it was last synthesized (beyond everything under its own folder). */
   let infraInputs = new Set<string>();
@@ -114,6 +115,7 @@ export function watchWorkspace(runtime: LocalRuntime, repoRoot: string, options:
     running = running.then(async () => {
       await reloadFunctions(files);
       await applyInfra();
+      batches += 1;
     });
   };
 
@@ -153,13 +155,8 @@ export function watchWorkspace(runtime: LocalRuntime, repoRoot: string, options:
     : Promise.resolve();
   return {
     ready,
-    settled: async () => {
-      for (;;) {
-        const current = running;
-        await current;
-        if (current === running && pending.size === 0) return;
-        if (pending.size > 0) await new Promise((resolve) => setTimeout(resolve, (options.settleMs ?? 50) + 10));
-      }
+    get batches() {
+      return batches;
     },
     close() {
       clearTimeout(timer);
