@@ -21,3 +21,8 @@ export declare function bundleFunction(options: {
   logLevel?: 'error' | 'info' | 'warning' | 'silent';
   external?: readonly string[];
 }): Promise<{ outfile: string; inputs: string[]; metafile: import('esbuild').Metafile }>;
+/** The same bundle built again and again (a watcher's reloads): esbuild re-reads only the files that changed. */
+export declare function functionBundler(options: { entry: string; outfile: string; logLevel?: 'error' | 'info' | 'warning' | 'silent' }): {
+  rebuild(): Promise<{ outfile: string; inputs: string[] }>;
+  dispose(): Promise<void>;
+};

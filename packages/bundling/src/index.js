@@ -2,7 +2,7 @@
 // runtime can all import it without a TypeScript loader.
 import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { build } from 'esbuild';
+import { build, context } from 'esbuild';
 
 /** Template metadata on each `AWS::Lambda::Function`: the workspace package whose `./handler` is its code. */
 export const SERVICE_PACKAGE_METADATA = 'gamekeeper:servicePackage';
@@ -39,7 +39,51 @@ export const AWS_RUNTIME_EXTERNALS = Object.freeze(['@aws-sdk/*']);
 /** @param {{ entry: string; outfile: string; logLevel?: import('esbuild').LogLevel; external?: readonly string[] }} options */
 export async function bundleFunction({ entry, outfile, logLevel = 'error', external = [] }) {
   mkdirSync(dirname(outfile), { recursive: true });
-  const { metafile } = await build({
+  const { metafile } = await build(buildOptions(entry, outfile, logLevel, external));
+  return { outfile, inputs: inputsOf(metafile), metafile };
+}
+
+/**
+ * The same bundle, built again and again (a watcher's reloads): esbuild keeps what it parsed, so a
+ * rebuild re-reads only the files that changed. `rebuild()` throws the build's errors and stays usable.
+ * @param {{ entry: string; outfile: string; logLevel?: import('esbuild').LogLevel }} options
+ */
+export function functionBundler({ entry, outfile, logLevel = 'error' }) {
+  /** @type {Promise<import('esbuild').BuildContext> | undefined} */
+  let ctx;
+  /** @type {Promise<unknown>} */
+  let last = Promise.resolve();
+  return {
+    rebuild() {
+      const built = last.then(async () => {
+        mkdirSync(dirname(outfile), { recursive: true });
+        ctx ??= context(buildOptions(entry, outfile, logLevel));
+        const built = await ctx.catch((error) => {
+          ctx = undefined;
+          throw error;
+        });
+        const { metafile } = await built.rebuild();
+        return { outfile, inputs: inputsOf(metafile) };
+      });
+      last = built.catch(() => undefined);
+      return built;
+    },
+    async dispose() {
+      await last;
+      await (await ctx?.catch(() => undefined))?.dispose();
+    },
+  };
+}
+
+/**
+ * @param {string} entry
+ * @param {string} outfile
+ * @param {import('esbuild').LogLevel} logLevel
+ * @param {readonly string[]} [external] what the bundle leaves out (nothing: the local runtime provides no SDK)
+ * @returns {import('esbuild').BuildOptions & { metafile: true }}
+ */
+function buildOptions(entry, outfile, logLevel, external = []) {
+  return {
     entryPoints: [entry],
     outfile,
     bundle: true,
@@ -53,8 +97,13 @@ export async function bundleFunction({ entry, outfile, logLevel = 'error', exter
     external: [...external],
     logLevel,
     metafile: true,
-  });
-  // What went into the bundle, so a watcher knows which functions a saved file belongs to.
-  const inputs = Object.keys(metafile?.inputs ?? {}).map((input) => resolve(input));
-  return { outfile, inputs, metafile };
+  };
+}
+
+/**
+ * What went into the bundle, so a watcher knows which functions a saved file belongs to.
+ * @param {import('esbuild').Metafile | undefined} metafile
+ */
+function inputsOf(metafile) {
+  return Object.keys(metafile?.inputs ?? {}).map((input) => resolve(input));
 }

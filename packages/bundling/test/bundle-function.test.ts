@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { FUNCTION_BUNDLING, bundleFunction } from '../src/index.js';
+import { FUNCTION_BUNDLING, bundleFunction, functionBundler } from '../src/index.js';
 
 describe('bundleFunction', () => {
   it('writes one minified ESM file with a linked source map and a require() for CommonJS dependencies', async () => {
@@ -19,5 +19,30 @@ describe('bundleFunction', () => {
     expect(JSON.parse(readFileSync(`${outfile}.map`, 'utf8')).sources.some((s: string) => s.endsWith('handler.ts'))).toBe(true);
     const { handler } = await import(pathToFileURL(outfile).href);
     await expect(handler({ text: 'x' })).resolves.toEqual({ digest: '2d711642b726b04401627ca9fbac32f5c8530fb1903cc4db02258717921a4881', hasRequire: 'function' });
+  });
+});
+
+describe('functionBundler', () => {
+  it('builds the same bundle again with what changed, reports a build error and builds again after it', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'bundling-'));
+    const entry = join(dir, 'handler.ts');
+    const answer = join(dir, 'answer.ts');
+    writeFileSync(entry, "import { answer } from './answer';\nexport const handler = async () => answer;\n");
+    writeFileSync(answer, 'export const answer: number = 1;\n');
+    const bundler = functionBundler({ entry, outfile: join(dir, 'out', 'handler.mjs'), logLevel: 'silent' });
+    const load = async (file: string, version: number) => (await import(`${pathToFileURL(file).href}?v=${version}`)).handler();
+    try {
+      const first = await bundler.rebuild();
+      expect(first.inputs.sort()).toEqual([answer, entry].sort());
+      expect(await load(first.outfile, 1)).toBe(1);
+
+      writeFileSync(answer, 'export const answer: number = ;\n');
+      await expect(bundler.rebuild()).rejects.toThrow(/answer\.ts:1:30/);
+
+      writeFileSync(answer, 'export const answer: number = 2;\n');
+      expect(await load((await bundler.rebuild()).outfile, 2)).toBe(2);
+    } finally {
+      await bundler.dispose();
+    }
   });
 });

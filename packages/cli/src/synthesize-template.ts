@@ -1,9 +1,6 @@
-// Run as a child process by synth.ts: synthesizes the CDK app (without bundling: the local runtime bundles
-// each function from its package), checks every state machine definition against the ASL specification
-// as CreateStateMachine would, and prints the template as JSON on stdout.
-import { synthesizeGamekeeperTemplate } from '@gamekeeper/infra';
-import { checkStateMachineDefinitions } from '@gamekeeper/local-runtime/check-definitions';
+// Run as a child process by synth.ts: synthesizes the CDK app in the directory given as the argument
+// (see synthesize-app.ts) and prints the template as JSON on stdout.
+import { synthesizeApp } from './synthesize-app';
 
-const template = synthesizeGamekeeperTemplate();
-checkStateMachineDefinitions(template as never);
+const { template } = await synthesizeApp(process.argv[2] ?? process.cwd());
 process.stdout.write(JSON.stringify(template));

@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { HTTP_API_PATH, httpApiHandler } from './apigateway/http-api';
+import { HTTP_API_PATH, HttpApis } from './apigateway/http-api';
 import { type CloudWatchService, createCloudWatchService } from './cloudwatch';
 import { cloudWatchQuery } from './cloudwatch/query-shapes';
 import { createDynaliteServer } from './dynamodb/dynalite';
@@ -16,11 +16,13 @@ import { type FaultOptions, FaultInjector } from './faults/faults';
 import { LAMBDA_OPERATIONS, createLambdaApi } from './lambda/api';
 import { LocalFunctions } from './lambda/functions';
 import { LogStore, createLogsService, logGroupsOf } from './logs';
+import { ReloadLog } from './reloads';
 import { QueueStore } from './sqs/queues';
 import { sqsQuery } from './sqs/query-shapes';
 import { SqsService } from './sqs/service';
 import { sdkIntegrations } from './stepfunctions/sdk-integrations';
 import { StepFunctionsService } from './stepfunctions/service';
+import { type TemplateUpdate, templateUpdater } from './template/apply';
 import { type CfnTemplate, type StackModel, loadStackModel } from './template/model';
 
 export interface LocalRuntimeOptions {
@@ -72,15 +74,26 @@ export interface RuntimeSummary {
 
 export interface LocalRuntime {
   url: string;
-  model: StackModel;
+  /** The stack as it runs now: the template's model, the last applied template's after {@link applyTemplate}. */
+  readonly model: StackModel;
   stepFunctions: StepFunctionsService;
   eventBridge: EventBridgeService;
   functions: LocalFunctions;
   queues: QueueStore;
   cloudWatch: CloudWatchService;
   faults: FaultInjector;
+  /** The newest reloads a watcher recorded (what changed, how long it took, or why it was refused). */
+  reloads: ReloadLog;
   /** Serves `handler` for every request under `pathPrefix` (e.g. a browser console at `/console`) on the same port. */
   mount(pathPrefix: string, handler: RawHandler): void;
+  /**
+   * Moves the running stack onto a new template by its difference (`src/template/apply.ts`) and answers
+   * what changed. Rules, state machines, functions' settings, new functions, tables, queues and HTTP API
+   * routes follow the template; events, executions and invocations in flight finish as they started;
+   * tables keep their items. Throws, changing nothing, when the template cannot run (an invalid
+   * definition or pattern, a new function whose code does not build). One update at a time.
+   */
+  applyTemplate(template: CfnTemplate): Promise<TemplateUpdate>;
   /** Resolves when every event put so far has been delivered and every execution has ended. */
   idle(): Promise<void>;
   summary(): Promise<RuntimeSummary>;
@@ -92,7 +105,7 @@ const LOCAL_CREDENTIALS = { AWS_ACCESS_KEY_ID: 'local', AWS_SECRET_ACCESS_KEY: '
 /** Builds the whole stack from its template and serves it on one endpoint. Only wiring: each part is its own module. */
 export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<LocalRuntime> {
   const scope = { region: options.region ?? 'us-east-1', accountId: options.accountId ?? '000000000000' };
-  const model = loadStackModel(options.template, scope);
+  let model = loadStackModel(options.template, scope);
   if (options.dataDir) mkdirSync(options.dataDir, { recursive: true });
   const onDisk = (file: string) => (options.dataDir ? join(options.dataDir, file) : undefined);
   const faults = new FaultInjector(options.faults);
@@ -160,23 +173,42 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     { name: 'CloudWatch Logs', targetPrefix: 'Logs_20140328', jsonVersion: '1.1', backend: createLogsService(logStore) },
   ]);
   // API Gateway HTTP APIs: the template's routes, each proxying to its function.
-  edge.mount(HTTP_API_PATH, httpApiHandler({ apis: model.httpApis, functions, scope }));
+  const httpApis = new HttpApis({ apis: model.httpApis, functions, scope });
+  edge.mount(HTTP_API_PATH, httpApis.handler);
   // The Lambda API is REST: routed by its path, not by X-Amz-Target.
   edge.mount('/2015-03-31/functions', createLambdaApi({ functions, ...scope }), { service: 'Lambda', operations: LAMBDA_OPERATIONS });
 
   // What an earlier run accepted but had not finished (it was killed) is delivered again now.
   eventBridge.resumeUnsettled();
 
+  // A new template (the CLI's watcher re-synthesizes on an infra change) goes through each service's seam.
+  const applyTemplate = templateUpdater({
+    scope,
+    model: () => model,
+    setModel: (next) => (model = next),
+    eventBridge,
+    stepFunctions,
+    functions,
+    queues,
+    logs: logStore,
+    httpApis,
+    createTables: (tables) => createTables(dynamo, tables),
+  });
+
   return {
     url,
-    model,
+    get model() {
+      return model;
+    },
     stepFunctions,
     eventBridge,
     functions,
     queues,
     cloudWatch,
     faults,
+    reloads: new ReloadLog(),
     mount: (pathPrefix, handler) => edge.mount(pathPrefix, handler),
+    applyTemplate,
     idle: () => whenIdle(eventBridge, stepFunctions),
     summary: () => summarize({ model, dynamo, stepFunctions, functions, faults, cloudWatch, eventBridge, queues }),
     async stop() {

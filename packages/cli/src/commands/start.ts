@@ -9,8 +9,8 @@ import { progress } from '../progress';
 import { publishAll } from '../publish';
 import { SAMPLE_SESSION_FILE } from '../sample';
 import { readSessionFile } from '../session';
-import { loadGamekeeperStack, repoRoot } from '../synth';
-import { watchFunctionCode } from '../watch';
+import { type GamekeeperStack, SynthesisError, type Synthesizer, loadGamekeeperStack, repoRoot, startSynthesizer } from '../synth';
+import { watchWorkspace } from '../watch';
 
 export interface StartOptions {
   port: number;
@@ -44,7 +44,10 @@ export function faultsOf(options: StartOptions): FaultOptions {
 /** `gamekeeper start`: synthesize, serve, play the sample session, print a summary, serve until Ctrl-C. */
 export async function runStart(options: StartOptions): Promise<void> {
   const startedAt = Date.now();
-  const { template, appDir, cached } = loadGamekeeperStack();
+  // Watching keeps a synthesizer (a child process with the CDK loaded) for infra changes; it makes the
+  // first template too when the cache has none, so the CDK loads once.
+  const synthesizer = options.watch ? startSynthesizer() : undefined;
+  const { template, appDir, cached } = await firstTemplate(synthesizer);
   console.log(cached ? 'gamekeeper: the CDK app is unchanged since it was last synthesized: template from the cache' : `gamekeeper: synthesized the CDK app in ${Date.now() - startedAt} ms`);
   const logDir = options.data ?? mkdtempSync(join(tmpdir(), 'gamekeeper-'));
   mkdirSync(logDir, { recursive: true });
@@ -75,8 +78,8 @@ export async function runStart(options: StartOptions): Promise<void> {
     console.log(`\nsample session: ${published.sent}/${published.total} events published`);
     await printSummary(runtime);
   }
-  const watcher = options.watch ? watchFunctionCode(runtime, repoRoot, { report: (line) => console.log(`watch: ${line}`) }) : undefined;
-  if (watcher) console.log('\nwatching the workspace: a saved handler is live for the next event (--no-watch to turn off)');
+  const watcher = synthesizer ? watchWorkspace(runtime, repoRoot, { synthesizer, report: (line) => console.log(`watch: ${line}`) }) : undefined;
+  if (watcher) console.log('\nwatching the workspace: a saved handler is live for the next event, a saved infra file is applied to the running stack (--no-watch to turn off)');
   console.log('\nserving; press Ctrl-C to stop');
   await new Promise<void>((resolve) => {
     const stop = () => resolve();
@@ -85,8 +88,20 @@ export async function runStart(options: StartOptions): Promise<void> {
   });
   console.log('\nstopping...');
   watcher?.close();
+  synthesizer?.close();
   browserConsole?.close();
   await runtime.stop();
+}
+
+async function firstTemplate(synthesizer: Synthesizer | undefined): Promise<GamekeeperStack> {
+  if (!synthesizer) return loadGamekeeperStack();
+  try {
+    const { template, cached } = await synthesizer.synthesize();
+    return { template, appDir: synthesizer.appDir, cached };
+  } catch (error) {
+    synthesizer.close();
+    throw error instanceof SynthesisError ? new Error(`synthesizing the CDK app failed: ${error.explain()}`) : error;
+  }
 }
 
 function printBanner(runtime: LocalRuntime, options: StartOptions, ms: number): void {

@@ -1,10 +1,10 @@
-import { mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, renameSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SERVICE_PACKAGE_METADATA } from '@gamekeeper/bundling';
 import { type LocalRuntime, startLocalRuntime } from '@gamekeeper/local-runtime';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { isWatched, watchFunctionCode } from '../../src/watch';
+import { isWatched, watchWorkspace } from '../../src/watch';
 
 // A workspace of its own (a service package beside an app that depends on it), so the test saves files
 // without touching this repository: the watcher, the bundler and the runtime are the real ones.
@@ -22,7 +22,7 @@ const saveGreeting = (text: string) => writeFileSync(greeting, `export const gre
 
 let runtime: LocalRuntime;
 const reports: string[] = [];
-let watcher: ReturnType<typeof watchFunctionCode>;
+let watcher: ReturnType<typeof watchWorkspace>;
 
 beforeAll(async () => {
   for (const [name, main] of [
@@ -39,16 +39,16 @@ beforeAll(async () => {
   writeFileSync(join(root, 'app', 'package.json'), JSON.stringify({ name: 'app' }));
   saveGreeting('hello');
   runtime = await startLocalRuntime({ template, resolveFunctionsFrom: join(root, 'app'), port: 0, functionLogFile: '/dev/null' });
-  watcher = watchFunctionCode(runtime, root, { report: (line) => reports.push(line) });
+  watcher = watchWorkspace(runtime, root, { report: (line) => reports.push(line) });
 }, 60_000);
 afterAll(async () => {
   watcher.close();
   await runtime.stop();
 });
 
-const waitForReport = async (pattern: RegExp) => {
-  for (let i = 0; i < 100 && !reports.some((r) => pattern.test(r)); i++) await new Promise((resolve) => setTimeout(resolve, 50));
-  return reports.find((r) => pattern.test(r));
+const waitForReport = async (pattern: RegExp, since = 0) => {
+  for (let i = 0; i < 100 && !reports.slice(since).some((r) => pattern.test(r)); i++) await new Promise((resolve) => setTimeout(resolve, 50));
+  return reports.slice(since).find((r) => pattern.test(r));
 };
 
 describe('npm start follows the code', () => {
@@ -70,6 +70,20 @@ describe('npm start follows the code', () => {
     expect(report).not.toMatch(/Other/);
     expect(await runtime.functions.invoke('Greeter', {})).toEqual({ greeting: 'bonjour' });
     expect(await runtime.functions.invoke('Other', {})).toEqual({ other: true });
+  });
+
+  it('follows a file an editor or git replaces (written aside, renamed over it) save after save, and ignores the file written aside', async () => {
+    const since = reports.length;
+    for (const text of ['hallo', 'ciao']) {
+      const mark = reports.length;
+      writeFileSync(`${greeting}.tmp`, `export const greeting = ${JSON.stringify(text)};\n`);
+      renameSync(`${greeting}.tmp`, greeting);
+      await waitForReport(/reloaded Greeter in \d+ ms/, mark);
+      expect(await runtime.functions.invoke('Greeter', {})).toEqual({ greeting: text });
+    }
+    expect(reports.slice(since)).toEqual([expect.stringMatching(/\(services\/greeter\/src\/greeting\.mjs changed\)$/), expect.stringMatching(/\(services\/greeter\/src\/greeting\.mjs changed\)$/)]);
+    saveGreeting('bonjour');
+    await waitForReport(/reloaded Greeter/, reports.length);
   });
 
   it('keeps the running code when a save does not build, reports it once, and applies the next good save', async () => {

@@ -41,6 +41,8 @@ export interface ConsoleRuntime {
     list(): { name: string; depth: number }[];
     messages(queue: string): readonly { messageId: string; body: string; attributes: Record<string, string>; sentAt: number; receiveCount: number }[];
   };
+  /** The newest reloads of the running stack, newest first (absent: nothing records them). */
+  reloads?: { recent(limit?: number): readonly { at: number; text: string; ok: boolean }[] };
   cloudWatch: {
     allDatapoints(): readonly { namespace: string; metricName: string; dimensions: { Name: string; Value: string }[]; timestamp: number; unit?: string; sampleCount: number; sum: number }[];
   };

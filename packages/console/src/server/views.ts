@@ -173,6 +173,7 @@ export function overview(runtime: ConsoleRuntime, tableCounts: Record<string, nu
       executions: { ...executionCounters(runtime), retained: runtime.stepFunctions.executions.size, byStatus },
       metrics: runtime.cloudWatch.allDatapoints().length,
     },
+    reloads: runtime.reloads?.recent(10) ?? [],
   };
 }
 

@@ -43,6 +43,7 @@ function fakeRuntime(url: string): ConsoleRuntime {
     eventBridge: { counters: { putEntries: 10_000, matched: 10_000 } },
     queues: { list: () => [{ name: 'DeadLetterQueue', depth: 0 }], messages: () => [] },
     cloudWatch: { allDatapoints: () => [] },
+    reloads: { recent: () => [{ at: 1_700_000_000_000, text: 'infra: rule HousekeepingRule pattern changed in 0.9 s (infra/src/gamekeeper-stack.ts changed)', ok: true }] },
   };
 }
 
@@ -97,8 +98,9 @@ describe('the console handler', () => {
     const graph = (await (await fetch(`${base}/api/graph?name=HousekeepingStateMachine`)).json()) as { nodes: { id: string }[] };
     expect(graph.nodes.map((n) => n.id)).toContain('IsGameCompleted');
     expect((await fetch(`${base}/api/graph?name=nope`)).status).toBe(404);
-    const overview = (await (await fetch(`${base}/api/overview`)).json()) as { counts: { events: Record<string, number>; executions: { byStatus: Record<string, number> } } };
+    const overview = (await (await fetch(`${base}/api/overview`)).json()) as { counts: { events: Record<string, number>; executions: { byStatus: Record<string, number> } }; reloads: unknown[] };
     expect(overview.counts.events.putEntries).toBe(10_000);
+    expect(overview.reloads).toEqual([{ at: 1_700_000_000_000, text: 'infra: rule HousekeepingRule pattern changed in 0.9 s (infra/src/gamekeeper-stack.ts changed)', ok: true }]);
     expect(overview.counts.executions.byStatus.FAILED).toBe(1429);
   });
 

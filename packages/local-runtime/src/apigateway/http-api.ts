@@ -18,13 +18,31 @@ export const HTTP_API_MAX_BODY_BYTES = 10 * 1024 * 1024;
  * the 2.0 event, the function's answer becomes the response the 2.0 way, and API Gateway's own answers
  * (404, 413, 429, 500, 503) are its own. Authorization (IAM, JWT) is not checked locally.
  */
-export function httpApiHandler({ apis, functions, scope }: { apis: HttpApiModel[]; functions: LocalFunctions; scope: AccountScope }): RawHandler {
-  const byId = new Map(apis.map((api) => [api.id, { api, bucket: api.throttle ? tokenBucket(api.throttle) : undefined }]));
-  return (req, res) => {
+export class HttpApis {
+  private byId = new Map<string, { api: HttpApiModel; bucket: (() => boolean) | undefined }>();
+
+  constructor(private readonly deps: { apis: HttpApiModel[]; functions: LocalFunctions; scope: AccountScope }) {
+    this.replace(deps.apis);
+  }
+
+  /** New APIs and routes (a template update): requests from now on are routed by them; an API whose throttling is unchanged keeps its bucket. */
+  replace(apis: readonly HttpApiModel[]): void {
+    const current = this.byId;
+    this.byId = new Map(
+      apis.map((api) => {
+        const kept = current.get(api.id);
+        const sameThrottle = kept && JSON.stringify(kept.api.throttle) === JSON.stringify(api.throttle);
+        return [api.id, { api, bucket: sameThrottle ? kept.bucket : api.throttle ? tokenBucket(api.throttle) : undefined }];
+      }),
+    );
+  }
+
+  readonly handler: RawHandler = (req, res) => {
+    const { functions, scope } = this.deps;
     const url = new URL(req.url ?? '/', 'http://local');
     const [apiId = '', ...rest] = url.pathname.slice(HTTP_API_PATH.length + 1).split('/');
     const path = `/${rest.join('/')}`;
-    const found = byId.get(apiId);
+    const found = this.byId.get(apiId);
     const route = found?.api.routes.find((r) => (r.method === req.method || r.method === 'ANY') && r.path === path);
     if (!found || !route) return answer(req, res, 404, 'Not Found');
     if (found.bucket && !found.bucket()) return answer(req, res, 429, 'Too Many Requests');

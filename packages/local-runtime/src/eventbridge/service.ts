@@ -114,8 +114,8 @@ export interface EventBridgeCounters {
 
 /** EventBridge on the local endpoint: PutEvents with AWS's limits, the template's rules and targets. */
 export class EventBridgeService implements ServiceBackend {
-  private readonly buses: Set<string>;
-  private readonly rules: { rule: RuleModel; matches: (event: object) => boolean }[];
+  private buses = new Set<string>();
+  private rules: { rule: RuleModel; matches: (event: object) => boolean }[] = [];
   private readonly inFlight = new Set<Promise<void>>();
   readonly operations = [
     'PutEvents',
@@ -138,8 +138,7 @@ export class EventBridgeService implements ServiceBackend {
   private recentNext = 0;
 
   constructor(private readonly options: EventBridgeOptions) {
-    this.buses = new Set(['default', ...options.buses.map((b) => b.name)]);
-    this.rules = options.rules.map((rule) => ({ rule, matches: compilePattern(rule.pattern) }));
+    this.prepareRules(options.buses, options.rules)();
     const archiveOptions = options.archiveDir ? { dir: options.archiveDir } : {};
     this.archives = new Map((options.archives ?? []).map((model) => [model.name, new EventArchive(model, archiveOptions)]));
     this.inbox = new Journal(options.journalFile);
@@ -150,6 +149,28 @@ export class EventBridgeService implements ServiceBackend {
     }
     this.unsettled = [...pending.values()];
     this.inbox.compact(this.unsettled.map(({ bus, event }) => ({ op: 'accepted', bus, event })));
+  }
+
+  /**
+   * Readies new buses and rules (a template update) and returns the switch to them. Each rule's pattern
+   * is compiled here, and a pattern PutRule would refuse throws naming the rule, changing nothing. After
+   * the switch, events put are matched against the new rules and delivered to their targets; events
+   * already matched keep the rules and targets they matched (their deliveries and retries go on).
+   */
+  prepareRules(buses: readonly BusModel[], rules: readonly RuleModel[]): () => void {
+    const compiled = rules.map((rule) => {
+      const unchanged = this.rules.find((r) => r.rule.arn === rule.arn && JSON.stringify(r.rule.pattern) === JSON.stringify(rule.pattern));
+      if (unchanged) return { rule, matches: unchanged.matches };
+      try {
+        return { rule, matches: compilePattern(rule.pattern) };
+      } catch (error) {
+        throw new AwsServiceError('InvalidEventPatternException', `Rule ${rule.name}: ${(error as Error).message}`);
+      }
+    });
+    return () => {
+      this.buses = new Set(['default', ...buses.map((b) => b.name)]);
+      this.rules = compiled;
+    };
   }
 
   /** Delivers again the events an earlier run accepted but had not finished delivering (it crashed). */

@@ -71,6 +71,9 @@ export interface InvokeOptions {
   onLog?: (batch: FunctionLogBatch) => void;
 }
 
+/** What a function's environments are started with; {@link FunctionPool.update} changes it for new environments. */
+export type FunctionSettings = Pick<FunctionPoolOptions, 'handlerFile' | 'environment' | 'timeoutSeconds' | 'memoryMb' | 'logGroupName' | 'logFormat'>;
+
 interface OutputChunk {
   t: number;
   text: string;
@@ -89,8 +92,10 @@ interface WorkerMessage {
 interface Environment {
   worker: Worker;
   busy: boolean;
-  /** The code version it runs: environments of an older version retire once idle. */
+  /** The version of the code and settings it runs: environments of an older version retire once idle. */
   codeVersion: number;
+  /** The code and settings it was started with. */
+  settings: FunctionSettings;
   logStreamName: string;
   /** When its last invocation ended (performance.now()). */
   idleSince: number;
@@ -157,28 +162,65 @@ export class FunctionPool {
     timeouts: 0,
   };
 
-  private handlerFile: string;
+  private settings: FunctionSettings;
   private codeVersion = 0;
   private idleTimer: NodeJS.Timeout | undefined;
+  private retired?: () => void;
 
   constructor(private readonly options: FunctionPoolOptions) {
-    this.handlerFile = options.handlerFile;
+    const { handlerFile, environment, timeoutSeconds, memoryMb, logGroupName, logFormat } = options;
+    this.settings = { handlerFile, environment, timeoutSeconds, memoryMb, ...(logGroupName ? { logGroupName } : {}), ...(logFormat ? { logFormat } : {}) };
+  }
+
+  /** New code: see {@link update}. */
+  replaceCode(handlerFile: string): void {
+    this.update({ handlerFile });
   }
 
   /**
-   * New code: idle environments retire now, busy ones when their invocation ends; new invocations start
-   * environments on the new file. Nothing waiting is dropped.
+   * New code or settings (environment variables, timeout, memory, log group): idle environments retire
+   * now, busy ones when their invocation ends; new invocations start environments with the new ones.
+   * Nothing waiting is dropped.
    */
-  replaceCode(handlerFile: string): void {
-    this.handlerFile = handlerFile;
+  update(changes: Partial<FunctionSettings>): void {
+    this.settings = { ...this.settings, ...changes };
     this.codeVersion += 1;
+    const inUse = this.environments.length > 0;
     for (const environment of [...this.environments]) if (!environment.busy) this.discard(environment);
+    // A function in use gets one environment on the new version started now (a local nicety: the next
+    // invocation after a save need not wait for a cold start).
+    if (inUse) this.prewarm();
     // Waiting invocations may now start environments in the freed places.
     for (const wake of this.waiting.splice(0)) wake();
   }
 
+  /** Starts one environment ahead of need, idle once ready (discarded if a newer version came meanwhile). */
+  private prewarm(): void {
+    if (this.closed || this.environments.length >= this.options.maxConcurrency) return;
+    const { environment, ready } = this.spawn();
+    this.environments.push(environment);
+    ready.then(
+      () => this.release(environment),
+      () => this.discard(environment),
+    );
+  }
+
+  /**
+   * The function is gone (removed from the template): no new invocation starts (waiting ones fail as
+   * for a function that does not exist), invocations in flight finish. Resolves once every environment
+   * has ended.
+   */
+  retire(): Promise<void> {
+    this.closed = true;
+    for (const wake of this.waiting.splice(0)) wake();
+    for (const environment of [...this.environments]) if (!environment.busy) this.discard(environment);
+    if (this.environments.length === 0) return Promise.resolve();
+    return new Promise((resolve) => (this.retired = resolve));
+  }
+
   async invoke(event: unknown, options: InvokeOptions = {}): Promise<unknown> {
     const environment = await this.acquire();
+    const { timeoutSeconds } = environment.settings;
     this.counters.invocations += 1;
     const requestId = options.requestId ?? randomUUID();
     try {
@@ -191,12 +233,12 @@ export class FunctionPool {
           // A timed-out environment is discarded, as Lambda does, so its half-done work cannot leak.
           this.counters.timeouts += 1;
           this.discard(environment);
-          const message = `Task timed out after ${this.options.timeoutSeconds.toFixed(2)} seconds`;
+          const message = `Task timed out after ${timeoutSeconds.toFixed(2)} seconds`;
           const pending = environment.pending;
           const line = { timestamp: Date.now(), message: `${new Date().toISOString()} ${requestId} ${message}\n` };
           if (pending) this.emitInvocation(environment, pending, [line], { status: 'timeout' });
           reject(new LambdaFunctionError({ errorType: 'Sandbox.Timedout', errorMessage: message }));
-        }, this.options.timeoutSeconds * 1000);
+        }, timeoutSeconds * 1000);
         environment.pending = { requestId, startedAt, startedMark, ...(initDurationMs !== undefined ? { initDurationMs } : {}), ...(options.onLog ? { onLog: options.onLog } : {}), resolve, reject, timer };
         environment.worker.postMessage({ requestId, event });
       });
@@ -237,7 +279,7 @@ export class FunctionPool {
   private release(environment: Environment): void {
     environment.busy = false;
     environment.idleSince = performance.now();
-    if (environment.codeVersion !== this.codeVersion) this.discard(environment);
+    if (environment.codeVersion !== this.codeVersion || this.closed) this.discard(environment);
     this.waiting.shift()?.();
     this.scheduleIdleShutdown();
   }
@@ -263,15 +305,17 @@ export class FunctionPool {
     const index = this.environments.indexOf(environment);
     if (index >= 0) this.environments.splice(index, 1);
     void environment.worker.terminate();
+    if (this.closed && this.environments.length === 0) this.retired?.();
   }
 
   private spawn(): { environment: Environment; ready: Promise<void> } {
-    const { functionName, functionArn, environment: env, timeoutSeconds, memoryMb } = this.options;
-    const { handlerFile, codeVersion } = this;
+    const { functionName, functionArn } = this.options;
+    const { settings, codeVersion } = this;
+    const { handlerFile, environment: env, timeoutSeconds, memoryMb } = settings;
     const spawnedAt = Date.now();
     const spawnedMark = performance.now();
     const logStreamName = logStreamNameFor(new Date(spawnedAt));
-    const logGroupName = this.options.logGroupName ?? `/aws/lambda/${functionName}`;
+    const logGroupName = settings.logGroupName ?? `/aws/lambda/${functionName}`;
     const worker = new Worker(workerFile, {
       env: {
         ...env,
@@ -290,7 +334,7 @@ export class FunctionPool {
         exportName: this.options.exportName ?? 'handler',
         logGroupName,
         logStreamName,
-        logFormat: this.options.logFormat ?? 'Text',
+        logFormat: settings.logFormat ?? 'Text',
       },
       // The function's memory bounds the old generation, as Lambda's memory setting does. A small young
       // generation keeps each environment's footprint down (V8's default lets it grow to ~48 MB per
@@ -298,7 +342,7 @@ export class FunctionPool {
       resourceLimits: { maxOldGenerationSizeMb: Math.max(64, memoryMb), maxYoungGenerationSizeMb: YOUNG_GENERATION_MB },
       execArgv: ['--enable-source-maps'],
     });
-    const environment: Environment = { worker, busy: true, logStreamName, codeVersion, idleSince: performance.now() };
+    const environment: Environment = { worker, busy: true, logStreamName, codeVersion, settings, idleSince: performance.now() };
     const ready = new Promise<void>((resolve, reject) => {
       worker.once('error', reject);
       worker.once('message', (message: WorkerMessage) => {
@@ -352,8 +396,8 @@ export class FunctionPool {
       `REPORT RequestId: ${requestId}`,
       `Duration: ${durationMs.toFixed(2)} ms`,
       `Billed Duration: ${Math.max(1, Math.ceil(durationMs))} ms`,
-      `Memory Size: ${this.options.memoryMb} MB`,
-      `Max Memory Used: ${memoryUsedMb ?? this.options.memoryMb} MB`,
+      `Memory Size: ${environment.settings.memoryMb} MB`,
+      `Max Memory Used: ${memoryUsedMb ?? environment.settings.memoryMb} MB`,
       ...(initDurationMs !== undefined ? [`Init Duration: ${initDurationMs.toFixed(2)} ms`] : []),
       ...(status ? [`Status: ${status}`] : []),
     ];

@@ -3,8 +3,8 @@ import type { FaultInjector } from '../faults/faults';
 import { AwsServiceError } from '../protocol/aws-error';
 import type { FunctionModel } from '../template/model';
 import { functionNameFromArn } from '../arn';
-import { bundleHandler } from './bundle';
-import { type FunctionLogBatch, FunctionPool, LambdaFunctionError } from './function-pool';
+import { bundleHandler, disposeBundlers } from './bundle';
+import { type FunctionLogBatch, FunctionPool, type FunctionSettings, LambdaFunctionError } from './function-pool';
 
 export interface LocalFunctionsOptions {
   functions: FunctionModel[];
@@ -43,6 +43,14 @@ export interface FunctionCode {
 export interface CodeReload {
   reloaded: string[];
   failed: { functionName: string; error: string }[];
+}
+
+/** What moving the functions onto a new template's did (see {@link LocalFunctions.prepareFunctions}). */
+export interface FunctionsUpdate {
+  added: string[];
+  removed: string[];
+  /** Functions whose code or settings changed (their next invocations get them). */
+  updated: string[];
 }
 
 /** A function the runtime runs: its template model and the bundle that is its code. */
@@ -91,38 +99,113 @@ export class LocalFunctions {
    */
   readonly counters: { total: InvocationCounters; byFunction: Record<string, InvocationCounters> } = { total: zeroCounters(), byFunction: {} };
 
-  private constructor(
-    private readonly pools: Map<string, RunningFunction>,
-    private readonly faults: FaultInjector,
-    private readonly codeOf: (model: FunctionModel, version: number) => Promise<FunctionCode | undefined>,
-  ) {}
+  private readonly pools = new Map<string, RunningFunction>();
+  /** Pools of functions removed from the template, finishing their invocations in flight. */
+  private readonly retiring = new Set<FunctionPool>();
+  private readonly faults: FaultInjector;
+  private readonly codeOf: (model: FunctionModel, version: number) => Promise<FunctionCode | undefined>;
 
-  static async start(options: LocalFunctionsOptions): Promise<LocalFunctions> {
-    const pools = new Map<string, RunningFunction>();
-    const codeOf =
+  private constructor(private readonly options: LocalFunctionsOptions) {
+    this.faults = options.faults;
+    this.codeOf =
       options.codeOf ??
       (async (model: FunctionModel, version: number) => (model.servicePackage ? bundleHandler(model.servicePackage, options.bundleDir, options.resolveFunctionsFrom, version) : undefined));
+  }
+
+  static async start(options: LocalFunctionsOptions): Promise<LocalFunctions> {
+    const functions = new LocalFunctions(options);
     // One at a time: esbuild is already parallel inside, and four builds at once only contend.
     for (const model of options.functions) {
-      const code = await codeOf(model, 0);
-      if (!code) continue;
-      const handlerFile = code.outfile;
-      const pool = new FunctionPool({
+      const code = await functions.codeOf(model, 0);
+      if (code) functions.run(model, code, 0);
+    }
+    return functions;
+  }
+
+  /** Starts running a function: its pool of execution environments on `code`. */
+  private run(model: FunctionModel, code: FunctionCode, version: number): void {
+    const { options } = this;
+    const running: RunningFunction = {
+      model,
+      codeFile: code.outfile,
+      inputs: new Set(code.inputs),
+      version,
+      pool: new FunctionPool({
         functionName: model.name,
         functionArn: model.arn,
-        handlerFile,
-        environment: { ...model.environment, ...options.environment },
-        timeoutSeconds: model.timeoutSeconds,
-        memoryMb: model.memoryMb,
+        ...this.settingsOf(model, code.outfile),
         maxConcurrency: options.maxConcurrency ?? Math.max(2, availableParallelism()),
-        logGroupName: model.logGroupName,
-        logFormat: model.logFormat,
         ...(options.onOutput ? { onOutput: (text: string) => options.onOutput!(model.name, text) } : {}),
-        ...(options.onLog ? { onLog: (batch: FunctionLogBatch) => options.onLog!({ ...batch, logGroupName: model.logGroupName }) } : {}),
-      });
-      pools.set(model.name, { model, pool, codeFile: handlerFile, inputs: new Set(code.inputs), version: 0 });
+        // The log group as the function's settings say now (a template update may move it).
+        ...(options.onLog ? { onLog: (batch: FunctionLogBatch) => options.onLog!({ ...batch, logGroupName: running.model.logGroupName }) } : {}),
+      }),
+    };
+    this.pools.set(model.name, running);
+  }
+
+  /** What a function's environments start with: its code, and its template settings plus where AWS is. */
+  private settingsOf(model: FunctionModel, handlerFile: string): FunctionSettings {
+    return {
+      handlerFile,
+      environment: { ...model.environment, ...this.options.environment },
+      timeoutSeconds: model.timeoutSeconds,
+      memoryMb: model.memoryMb,
+      logGroupName: model.logGroupName,
+      logFormat: model.logFormat,
+    };
+  }
+
+  /**
+   * Readies the move onto a new template's functions and returns the move itself. The part that can fail
+   * happens here, changing nothing: bundling the code of new functions (and of functions whose service
+   * package changed). The returned commit cannot fail: new functions start, removed ones stop taking
+   * invocations (those in flight finish), changed settings (environment, timeout, memory, log group) and
+   * code apply to the next invocations while invocations in flight finish as they started.
+   */
+  async prepareFunctions(models: readonly FunctionModel[]): Promise<() => FunctionsUpdate> {
+    const built = new Map<string, { code: FunctionCode | undefined; version: number }>();
+    for (const model of models) {
+      const running = this.pools.get(model.name);
+      if (running && running.model.servicePackage === model.servicePackage) continue;
+      const version = running ? running.version + 1 : 0;
+      built.set(model.name, { code: await this.codeOf(model, version), version });
     }
-    return new LocalFunctions(pools, options.faults, codeOf);
+    return () => {
+      const update: FunctionsUpdate = { added: [], removed: [], updated: [] };
+      const byName = new Map(models.map((model) => [model.name, model]));
+      for (const [name, running] of [...this.pools]) {
+        const model = byName.get(name);
+        const rebuilt = built.get(name);
+        if (!model || (rebuilt && !rebuilt.code)) {
+          this.pools.delete(name);
+          this.retire(running.pool);
+          update.removed.push(name);
+          continue;
+        }
+        if (rebuilt?.code) {
+          running.codeFile = rebuilt.code.outfile;
+          running.inputs = new Set(rebuilt.code.inputs);
+          running.version = rebuilt.version;
+        } else if (JSON.stringify(running.model) === JSON.stringify(model)) {
+          continue;
+        }
+        running.model = model;
+        running.pool.update(this.settingsOf(model, running.codeFile));
+        update.updated.push(name);
+      }
+      for (const model of models) {
+        const rebuilt = built.get(model.name);
+        if (this.pools.has(model.name) || update.removed.includes(model.name) || !rebuilt?.code) continue;
+        this.run(model, rebuilt.code, rebuilt.version);
+        update.added.push(model.name);
+      }
+      return update;
+    };
+  }
+
+  private retire(pool: FunctionPool): void {
+    this.retiring.add(pool);
+    void pool.retire().then(() => this.retiring.delete(pool));
   }
 
   /**
@@ -204,7 +287,8 @@ export class LocalFunctions {
   }
 
   async close(): Promise<void> {
-    await Promise.all([...this.pools.values()].map(({ pool }) => pool.close()));
+    await Promise.all([...[...this.pools.values()].map(({ pool }) => pool), ...this.retiring].map((pool) => pool.close()));
+    await disposeBundlers(this.options.bundleDir);
   }
 }
 

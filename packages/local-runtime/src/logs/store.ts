@@ -92,6 +92,11 @@ export class LogStore {
     if (records.length > 0) this.compact();
   }
 
+  /** Creates the groups that do not exist yet (a template update adds functions or log groups). */
+  addGroups(groups: readonly LogGroupDefinition[]): void {
+    for (const group of groups) this.ensureGroup(group.name, group.retentionInDays);
+  }
+
   group(name: string): StoredLogGroup | undefined {
     return this.groups.get(name);
   }

@@ -35,6 +35,13 @@ export class QueueStore {
     this.journal.compact([...this.queues.values()].flatMap(({ model, messages }) => [...messages.values()].map((message) => ({ op: 'send' as const, queue: model.name, message }))));
   }
 
+  /** Adds the queues not there yet (a template update); answers the names of those it added. */
+  add(models: readonly QueueModel[]): string[] {
+    const added = models.filter((model) => !this.queues.has(model.name));
+    for (const model of added) this.queues.set(model.name, { model, messages: new Map() });
+    return added.map((model) => model.name);
+  }
+
   /** A queue by ARN, URL (any host: only the account and name matter) or name. */
   find(ref: string): QueueModel | undefined {
     const name = ref.startsWith('arn:') ? ref.split(':')[5] : ref.includes('/') ? ref.slice(ref.lastIndexOf('/') + 1) : ref;

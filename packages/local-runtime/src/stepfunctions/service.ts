@@ -60,8 +60,16 @@ const LAMBDA_INVOKE = /^arn:aws:states:::lambda:invoke(\.waitForTaskToken)?$/;
 const AWS_SDK_INTEGRATION = /^arn:aws:states:::aws-sdk:([a-z0-9]+):([A-Za-z0-9]+)$/;
 
 /** Step Functions on the local endpoint: the template's ASL run by aws-local-stepfunctions. */
+interface Machine {
+  model: StateMachineModel;
+  engine: StateMachine;
+  createdAt: number;
+  taskStates: Map<string, string>;
+  retryStates: string[];
+}
+
 export class StepFunctionsService implements ServiceBackend {
-  private readonly machines = new Map<string, { model: StateMachineModel; engine: StateMachine; createdAt: number; taskStates: Map<string, string>; retryStates: string[] }>();
+  private machines = new Map<string, Machine>();
   readonly operations = ['StartExecution', 'StartSyncExecution', 'DescribeExecution', 'ListExecutions', 'GetExecutionHistory', 'ListStateMachines', 'DescribeStateMachine'] as const;
   readonly executions = new Map<string, Execution>();
   /** Every execution that ended since start, including forgotten ones, and their task retries. */
@@ -69,18 +77,46 @@ export class StepFunctionsService implements ServiceBackend {
   private ended = 0;
 
   constructor(private readonly options: StepFunctionsOptions) {
-    const noValidate = options.validateDefinitions === false;
-    for (const model of options.stateMachines) {
-      const engine = new StateMachine(model.definition as never, { validationOptions: { checkPaths: true, checkArn: false, noValidate } });
+    this.prepareStateMachines(options.stateMachines)();
+  }
+
+  /**
+   * Readies new state machines (a template update) and returns the switch to them. Building (and, unless
+   * `validateDefinitions` is false, checking) each new or changed definition happens here and throws
+   * naming the state machine, changing nothing. After the switch, new executions run the new
+   * definitions; executions already running finish on the definition they started with; a state machine
+   * no longer in the list takes no new executions.
+   */
+  prepareStateMachines(models: readonly StateMachineModel[]): () => void {
+    const noValidate = this.options.validateDefinitions === false;
+    const next = new Map<string, Machine>();
+    for (const model of models) {
+      const current = this.machines.get(model.arn);
+      if (current && JSON.stringify(current.model) === JSON.stringify(model)) {
+        next.set(model.arn, current);
+        continue;
+      }
+      let engine: StateMachine;
+      try {
+        // A copy: the engine writes defaults into the definition it is given (QueryLanguage on every
+        // state), and DescribeStateMachine answers the definition as the template has it.
+        engine = new StateMachine(structuredClone(model.definition) as never, { validationOptions: { checkPaths: true, checkArn: false, noValidate } });
+      } catch (error) {
+        throw new Error(`State machine ${model.name}: invalid definition: ${(error as Error).message}`, { cause: error });
+      }
       const states = statesOf(model.definition);
-      this.machines.set(model.arn, {
+      next.set(model.arn, {
         model,
         engine,
-        createdAt: Date.now(),
+        // UpdateStateMachine keeps the creation date.
+        createdAt: current?.createdAt ?? Date.now(),
         taskStates: new Map(states.filter(({ state }) => state.Type === 'Task').map(({ name, state }) => [name, String(state.Resource)])),
         retryStates: states.filter(({ state }) => state.Retry).map(({ name }) => name),
       });
     }
+    return () => {
+      this.machines = next;
+    };
   }
 
   async handle(operation: string, body: any): Promise<unknown> {

@@ -16,6 +16,7 @@ interface Overview {
     executions: { succeeded: number; failed: number; retries: number; retained: number; byStatus: Record<string, number> };
     metrics: number;
   };
+  reloads: { at: number; text: string; ok: boolean }[];
 }
 
 const stat = (label: string, value: Child, testId?: string) => h('div', { class: 'stat', 'data-stat': testId }, h('span', { class: 'stat-value' }, value), h('span', { class: 'stat-label' }, label));
@@ -87,6 +88,15 @@ export async function overviewPage(ctx: PageContext): Promise<void> {
         h('ul', { class: 'plain' }, ...o.queues.map((q) => h('li', null, link('/dead-letters', q.name), `: ${q.depth} message${q.depth === 1 ? '' : 's'}`, q.deadLetter ? ' (dead letters)' : ''))),
         h('p', null, link('/metrics', `${o.counts.metrics} metric datapoints`)),
       ),
+      // What `gamekeeper start` reloaded since it started (a saved handler, an infra change), newest first.
+      o.reloads.length > 0
+        ? h(
+            'section',
+            { class: 'card', 'aria-labelledby': 'ov-reloads' },
+            h('h2', { id: 'ov-reloads' }, 'Recent reloads'),
+            h('ul', { class: 'plain' }, ...o.reloads.map((r) => h('li', { class: r.ok ? undefined : 'error-text' }, h('span', { class: 'small muted' }, `${new Date(r.at).toLocaleTimeString()} `), h('pre', { class: 'small' }, r.text)))),
+          )
+        : null,
     );
   });
   ctx.live(refresh);
