@@ -5,7 +5,7 @@
 /** The local run the durations and log sizes come from. */
 export const MEASURED = {
   on: '2026-11-25',
-  how: 'scripts/measure-cost-inputs.ts --events 400 (one at a time after 60 warm-up events, 2 shared cores at load 5-8; a repeat gave durations ~20% higher)',
+  how: 'scripts/measure-cost-inputs.ts --events 400 (one at a time after 60 warm-up events, 2 cores, load average 2-4 from other work; under load 5-8 durations came out 2-3x longer)',
 } as const;
 
 /**
@@ -15,21 +15,21 @@ export const MEASURED = {
  * all durations at which the total meets the goal.
  */
 export const MEASURED_DURATION_MS: Record<string, number> = {
-  report: 31.7,
-  'level-store': 48.4,
-  'game-store': 51,
-  metric: 47.2,
+  report: 11.1,
+  'level-store': 18,
+  'game-store': 19.6,
+  metric: 17.4,
 };
 
-/** Step Functions' own time per execution beyond the slowest branch (ms), from the same run (mean execution 60 ms). */
-export const MEASURED_ORCHESTRATION_MS = 11.6;
+/** Step Functions' own time per execution beyond the slowest branch (ms), from the same run (mean execution 22 ms). */
+export const MEASURED_ORCHESTRATION_MS = 4;
 
 /** CloudWatch Logs bytes one invocation writes locally, by function: START/END/REPORT, its JSON log lines, EMF lines. */
 export const MEASURED_LOG_BYTES: Record<string, number> = {
-  report: 774,
-  'level-store': 817,
-  'game-store': 804,
-  metric: 1110,
+  report: 614,
+  'level-store': 650,
+  'game-store': 639,
+  metric: 951,
 };
 
 /**
