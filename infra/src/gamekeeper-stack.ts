@@ -9,6 +9,7 @@ import { LambdaFunction, SfnStateMachine } from 'aws-cdk-lib/aws-events-targets'
 import { Alias } from 'aws-cdk-lib/aws-kms';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Topic } from 'aws-cdk-lib/aws-sns';
+import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { DefinitionBody, type IChainable, LogLevel, StateMachine, StateMachineType } from 'aws-cdk-lib/aws-stepfunctions';
 import type { Construct } from 'constructs';
@@ -89,7 +90,9 @@ export class GamekeeperStack extends Stack {
     const { report, levelStore, gameStore, metric } = this.functions;
 
     // The one dead-letter store: events EventBridge could not deliver (both rules' DLQ) and events whose
-    // housekeeping failed after its retries (the state machine's Catch). Both carry the event as the body.
+    // housekeeping failed after its retries (the state machine's Catch), both with the event as the body; and
+    // the metric function's failed asynchronous invocations (its on-failure destination: Lambda's invocation
+    // record, the event as its `requestPayload`).
     this.deadLetterQueue = new Queue(this, 'DeadLetterQueue', {
       encryption: QueueEncryption.SQS_MANAGED,
       enforceSSL: true,
@@ -122,6 +125,10 @@ export class GamekeeperStack extends Stack {
       eventPattern: { source: [Source.Report], detailType: [DetailType.LevelReportGenerated] },
       targets: [new LambdaFunction(metric.function, delivery)],
     });
+    // EventBridge invokes the metric function asynchronously: its DLQ holds events it could not *deliver*.
+    // An event the function fails on is retried by Lambda (2 retries), then its invocation record (the event
+    // as `requestPayload`, the error as `responsePayload`) goes to the same queue: nothing is dropped.
+    metric.function.configureAsyncInvoke({ onFailure: new SqsDestination(this.deadLetterQueue), retryAttempts: 2 });
 
     this.api = new CompletionsApi(this, 'CompletionsApi', {
       levelStore,
@@ -147,7 +154,7 @@ export class GamekeeperStack extends Stack {
     );
     alarmOnFirst(
       'DeadLettersAlarm',
-      'Completions that were not delivered or whose housekeeping failed are waiting in the dead-letter queue (gamekeeper redrive)',
+      'Events that were not delivered, whose housekeeping failed or that the metric function failed on are waiting in the dead-letter queue (gamekeeper redrive)',
       this.deadLetterQueue.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(1), statistic: 'Maximum' }),
     );
 

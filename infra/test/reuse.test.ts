@@ -208,6 +208,19 @@ describe('alone on an event: the report rule', () => {
     for (const s of sends) expect(s).toMatchObject({ Action: 'sqs:SendMessage', Principal: { Service: 'events.amazonaws.com' } });
   });
 
+  it('sends an event the metric function fails on, after Lambda’s 2 asynchronous retries, to the dead-letter queue (on-failure destination)', () => {
+    const { ofType, logicalIdOf } = synthesized;
+    const configs = ofType('AWS::Lambda::EventInvokeConfig').map(([, c]) => c.Properties);
+    expect(configs).toEqual([
+      {
+        FunctionName: { Ref: logicalIdOf('AWS::Lambda::Function', 'MetricFunction') },
+        Qualifier: '$LATEST',
+        MaximumRetryAttempts: 2,
+        DestinationConfig: { OnFailure: { Destination: { 'Fn::GetAtt': [logicalIdOf('AWS::SQS::Queue', 'DeadLetterQueue'), 'Arn'] } } },
+      },
+    ]);
+  });
+
   it('leaves the housekeeping rule blind to reports', () => {
     const rule = synthesized.resources[synthesized.logicalIdOf('AWS::Events::Rule', 'HousekeepingRule')]!.Properties;
     expect(rule.EventPattern['detail-type']).not.toContain(DetailType.LevelReportGenerated);

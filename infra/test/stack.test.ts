@@ -176,13 +176,14 @@ describe('least privilege', () => {
     expect(dataStatements(fn)).toEqual([{ Effect: 'Allow', Action: ['dynamodb:GetItem', 'dynamodb:PutItem'], Resource: [arnOf('AWS::DynamoDB::Table', table)] }]);
   });
 
-  it('lets the metric function use its idempotency table only (its metrics are EMF log lines: no CloudWatch API)', () => {
+  it('lets the metric function use its idempotency table and send its failed invocations to the dead-letter queue only (its metrics are EMF log lines: no CloudWatch API)', () => {
     expect(dataStatements('Metric')).toEqual([
       {
         Effect: 'Allow',
         Action: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'],
         Resource: [arnOf('AWS::DynamoDB::Table', 'MetricIdempotencyTable')],
       },
+      { Effect: 'Allow', Action: ['sqs:SendMessage', 'sqs:GetQueueAttributes', 'sqs:GetQueueUrl'], Resource: arnOf('AWS::SQS::Queue', 'DeadLetterQueue') },
     ]);
     const metricFunction = resources[logicalIdOf('AWS::Lambda::Function', 'MetricFunction')]!;
     expect(metricFunction.Properties.Environment.Variables).toMatchObject({ METRICS_NAMESPACE: 'Gamekeeper' });
@@ -233,6 +234,8 @@ describe('every IAM statement in the stack', () => {
         `MetricFunction: ${xray}`,
         // Metrics are EMF log lines (AWSLambdaBasicExecutionRole's own log group): no cloudwatch:PutMetricData.
         'MetricFunction: Allow dynamodb:GetItem,dynamodb:PutItem,dynamodb:UpdateItem,dynamodb:DeleteItem on MetricIdempotencyTable',
+        // Its on-failure destination (asynchronous invocations by the report rule): Lambda sends as the function's role.
+        'MetricFunction: Allow sqs:SendMessage,sqs:GetQueueAttributes,sqs:GetQueueUrl on DeadLetterQueue',
         `ReportFunction: ${xray}`,
         'ReportFunction: Allow events:PutEvents on GameEventsBus',
         'HousekeepingStateMachineEvents: Allow states:StartExecution on HousekeepingStateMachine',
