@@ -143,6 +143,12 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
   });
 
   const queues = new QueueStore(model.queues, { journalFile: onDisk('queues.ndjson') });
+  // Lambda's asynchronous invocation records go to a function's destination when it is one of the template's queues.
+  const sendToDestination = (destinationArn: string, record: string) => {
+    if (!destinationArn.startsWith('arn:aws:sqs:') || !queues.find(destinationArn)) return false;
+    queues.send(destinationArn, record);
+    return true;
+  };
   const sqs = new SqsService({ queues, accountId: scope.accountId, endpointUrl: () => url });
   const stepFunctions = new StepFunctionsService({
     ...scope,
@@ -160,7 +166,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     journalFile: onDisk('events.ndjson'),
     archives: model.archives,
     archiveDir: onDisk('archives'),
-    deliver: targetDispatch({ stepFunctions, functions, faults }),
+    deliver: targetDispatch({ stepFunctions, functions, faults, sendToDestination }),
     ...(options.retryIntervalMs !== undefined ? { retryDelayMs: () => options.retryIntervalMs! } : {}),
     deadLetter: (queueArn, body, attributes) => queues.send(queueArn, body, attributes),
   });
@@ -176,7 +182,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
   const httpApis = new HttpApis({ apis: model.httpApis, functions, scope });
   edge.mount(HTTP_API_PATH, httpApis.handler);
   // The Lambda API is REST: routed by its path, not by X-Amz-Target.
-  edge.mount('/2015-03-31/functions', createLambdaApi({ functions, ...scope }), { service: 'Lambda', operations: LAMBDA_OPERATIONS });
+  edge.mount('/2015-03-31/functions', createLambdaApi({ functions, ...scope, sendToDestination }), { service: 'Lambda', operations: LAMBDA_OPERATIONS });
 
   // What an earlier run accepted but had not finished (it was killed) is delivered again now.
   eventBridge.resumeUnsettled();

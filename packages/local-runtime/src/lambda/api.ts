@@ -5,6 +5,7 @@ import { pathToFileURL } from 'node:url';
 import { arn } from '../arn';
 import { AwsServiceError, notEmulated } from '../protocol/aws-error';
 import { BODY_TIMEOUT_MS, closesConnection, readBody } from '../protocol/http';
+import { type AsyncInvokerOptions, asyncInvoker } from './async-invoke';
 import { LambdaFunctionError } from './function-pool';
 import type { FunctionLog, LocalFunction, LocalFunctions } from './functions';
 
@@ -29,6 +30,8 @@ export interface LambdaApiOptions {
   accountId: string;
   /** How long a client may take to send its body (default {@link BODY_TIMEOUT_MS}). */
   bodyTimeoutMs?: number;
+  /** Where `Event` invocations' records go (the functions' on-failure/on-success destinations). */
+  sendToDestination?: AsyncInvokerOptions['sendToDestination'];
 }
 
 type Handler = (req: IncomingMessage, res: ServerResponse) => void;
@@ -44,6 +47,7 @@ export function createLambdaApi(options: LambdaApiOptions): Handler {
   const bodyTimeoutMs = options.bodyTimeoutMs ?? BODY_TIMEOUT_MS;
   const scope = { region, accountId };
   const codeInfo = new Map<string, { mtimeMs: number; size: number; sha256: string }>();
+  const invokeAsync = asyncInvoker({ functions, ...(options.sendToDestination ? { sendToDestination: options.sendToDestination } : {}) });
 
   /** The function a path segment names, or Lambda's error for it. `$LATEST` is the only version. */
   function resolve(rawName: string, queryQualifier: string | null): LocalFunction {
@@ -162,9 +166,11 @@ export function createLambdaApi(options: LambdaApiOptions): Handler {
 
     if (invocationType === 'DryRun') return send(res, 204, undefined, { 'x-amzn-requestid': requestId });
     if (invocationType === 'Event') {
-      // Accepted now, run by the service afterwards; its outcome only reaches the function's logs.
+      // Accepted now, run by the service afterwards: a function error is retried (MaximumRetryAttempts) and
+      // then goes to the function's on-failure destination, if it has one; the outcome reaches the caller
+      // only through the function's logs and its destinations.
       send(res, 202, undefined, { 'x-amzn-requestid': requestId });
-      void functions.invoke(fn.model.name, payload, { requestId }).catch(() => undefined);
+      void invokeAsync(fn.model.name, payload, { requestId }).catch(() => undefined);
       return;
     }
 

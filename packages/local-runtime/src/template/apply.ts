@@ -64,7 +64,8 @@ export function templateUpdater(target: TemplateTarget): (template: CfnTemplate)
  *   targets; events already matched keep their rules and targets (their deliveries and retries go on);
  * - state machines: new executions run the new definition; running ones finish on the one they started with;
  * - functions: new ones start, removed ones finish what is in flight, changed settings (environment,
- *   timeout, memory, log group) apply to the next invocations;
+ *   timeout, memory, log group, asynchronous invocation: retries and destinations) apply to the next
+ *   invocations;
  * - tables: new ones are created, existing ones keep their items, removed ones are kept (a warning);
  * - queues: new ones are created, removed ones are kept with their messages (a warning);
  * - HTTP APIs: requests from now on are routed by the new routes.
@@ -137,7 +138,8 @@ function functionDetails(a: FunctionModel, b: FunctionModel): string[] {
   if (a.memoryMb !== b.memoryMb) details.push(`memory ${a.memoryMb} → ${b.memoryMb} MB`);
   if (a.servicePackage !== b.servicePackage) details.push(`code ${a.servicePackage ?? 'none'} → ${b.servicePackage ?? 'none'}`);
   if (a.logGroupName !== b.logGroupName || a.logFormat !== b.logFormat) details.push('logging changed');
-  const described = new Set(['environment', 'timeoutSeconds', 'memoryMb', 'servicePackage', 'logGroupName', 'logFormat']);
+  if (!same(a.asyncInvoke, b.asyncInvoke)) details.push('asynchronous invocation changed (retries, event age, destinations)');
+  const described = new Set(['environment', 'timeoutSeconds', 'memoryMb', 'servicePackage', 'logGroupName', 'logFormat', 'asyncInvoke']);
   const others = (Object.keys({ ...a, ...b }) as (keyof FunctionModel)[]).filter((k) => !described.has(k) && !same(a[k], b[k]));
   if (others.length > 0) details.push(`settings changed (${others.join(', ')})`);
   return details;

@@ -1,5 +1,5 @@
 import { SERVICE_PACKAGE_METADATA } from '@gamekeeper/bundling';
-import { type AccountScope, arn, busNameFromArn } from '../arn';
+import { type AccountScope, arn, busNameFromArn, functionNameFromArn } from '../arn';
 import { type ResolveContext, TemplateResolutionError, resolveValue } from './intrinsics';
 
 /** A synthesized CloudFormation template, as `cdk synth` writes it. */
@@ -76,7 +76,26 @@ export interface FunctionModel {
   tracingMode?: string;
   ephemeralStorageMb: number;
   tags: Record<string, string>;
+  /**
+   * How Lambda handles its asynchronous invocations (EventBridge targets, Invoke with `InvocationType:
+   * Event`), from the template's `AWS::Lambda::EventInvokeConfig` on `$LATEST`. Absent: Lambda's defaults
+   * (2 retries, 6 hours, no destinations).
+   */
+  asyncInvoke?: AsyncInvokeConfigModel;
 }
+/** An `AWS::Lambda::EventInvokeConfig` (qualifier `$LATEST`, the only version the runtime runs). */
+export interface AsyncInvokeConfigModel {
+  /** `MaximumRetryAttempts` (0 to 2): retries of a function error. Default 2. */
+  maximumRetryAttempts: number;
+  /** `MaximumEventAgeInSeconds` (60 to 21,600): an event older than this is not retried. Default 21,600. */
+  maximumEventAgeInSeconds: number;
+  /** `DestinationConfig.OnFailure.Destination`: where the invocation record of a failed event goes. */
+  onFailure?: string;
+  /** `DestinationConfig.OnSuccess.Destination`: where the invocation record of a successful event goes. */
+  onSuccess?: string;
+}
+/** Lambda's asynchronous invocation defaults: 2 retries of a function error, events kept 6 hours. */
+export const ASYNC_INVOKE_DEFAULTS = { maximumRetryAttempts: 2, maximumEventAgeInSeconds: 21_600 } as const;
 export interface LogGroupModel {
   name: string;
   /** Without the `:*` suffix CloudFormation's `Arn` attribute carries. */
@@ -210,6 +229,21 @@ export function loadStackModel(template: CfnTemplate, options: { region?: string
   const props = (logicalId: string) => resolveValue(resources[logicalId]!.Properties ?? {}, ctx) as Record<string, any>;
   const ofType = (type: string) => Object.keys(resources).filter((id) => resources[id]!.Type === type);
 
+  // Asynchronous invocation settings, by the name of the function they configure (its Ref, name or ARN).
+  const asyncInvokeByFunction = new Map<string, AsyncInvokeConfigModel>();
+  for (const id of ofType('AWS::Lambda::EventInvokeConfig')) {
+    const p = props(id);
+    if (String(p.Qualifier ?? '$LATEST') !== '$LATEST') continue;
+    const onFailure = p.DestinationConfig?.OnFailure?.Destination;
+    const onSuccess = p.DestinationConfig?.OnSuccess?.Destination;
+    asyncInvokeByFunction.set(functionNameFromArn(String(p.FunctionName)), {
+      maximumRetryAttempts: Number(p.MaximumRetryAttempts ?? ASYNC_INVOKE_DEFAULTS.maximumRetryAttempts),
+      maximumEventAgeInSeconds: Number(p.MaximumEventAgeInSeconds ?? ASYNC_INVOKE_DEFAULTS.maximumEventAgeInSeconds),
+      ...(typeof onFailure === 'string' ? { onFailure } : {}),
+      ...(typeof onSuccess === 'string' ? { onSuccess } : {}),
+    });
+  }
+
   return {
     region,
     accountId,
@@ -283,6 +317,7 @@ export function loadStackModel(template: CfnTemplate, options: { region?: string
         ...(p.TracingConfig?.Mode !== undefined ? { tracingMode: String(p.TracingConfig.Mode) } : {}),
         ephemeralStorageMb: Number(p.EphemeralStorage?.Size ?? 512),
         tags: Object.fromEntries(((p.Tags ?? []) as { Key: string; Value: unknown }[]).map((t) => [String(t.Key), String(t.Value)])),
+        ...(asyncInvokeByFunction.has(nameOf(id)) ? { asyncInvoke: asyncInvokeByFunction.get(nameOf(id))! } : {}),
       };
     }),
     tables: ofType('AWS::DynamoDB::Table').map((id) => {

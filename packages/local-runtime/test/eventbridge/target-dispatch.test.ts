@@ -19,6 +19,7 @@ function dispatchTo(outcomes: Array<'ok' | Error>) {
       if (outcome instanceof Error) throw outcome;
       return { ok: true };
     },
+    find: () => undefined,
   } as unknown as LocalFunctions;
   return { calls, deliver: targetDispatch({ stepFunctions: {} as StepFunctionsService, functions, faults: new FaultInjector() }) };
 }
@@ -36,7 +37,7 @@ describe('delivering to a function target', () => {
     expect(calls).toHaveLength(1);
   });
 
-  it("leaves a function error to Lambda: retried twice, then dropped (the delivery itself succeeded)", async () => {
+  it("leaves a function error to Lambda: retried twice, then dropped without an on-failure destination (the delivery itself succeeded)", async () => {
     const { calls, deliver } = dispatchTo([new LambdaFunctionError({ errorType: 'InvalidGameEvent', errorMessage: 'bad' })]);
     await deliver(target, { n: 3 }, rule);
     expect(calls).toHaveLength(1 + LAMBDA_ASYNC_RETRIES);
