@@ -1,6 +1,6 @@
 import { PutEventsCommand, type PutEventsRequestEntry } from '@aws-sdk/client-eventbridge';
 import { DeleteMessageCommand, GetQueueAttributesCommand, ListQueuesCommand, type Message, ReceiveMessageCommand } from '@aws-sdk/client-sqs';
-import { DeadLetterAttribute, EVENT_BUS_NAME, ErrorName } from '@gamekeeper/contracts';
+import { DeadLetterAttribute, EVENT_BUS_NAME, ErrorName, readDeadLetter } from '@gamekeeper/contracts';
 import type { AwsClients } from './clients';
 
 export interface RedriveOptions {
@@ -46,6 +46,9 @@ export async function countDeadLetters(clients: Pick<AwsClients, 'sqs'>): Promis
  * it once EventBridge has accepted it. The body of a dead letter is the EventBridge event itself, from the
  * rule's DLQ and from the state machine's Catch alike, so it goes back with its source, detail-type and
  * detail unchanged; the writers dedupe on detail.eventId, so re-sending something half-done is safe.
+ * A function's on-failure destination (the metric function's) holds Lambda's invocation record instead:
+ * its `requestPayload` (the event) goes back, to `busName` (the record does not name a bus; the rule that
+ * invoked the function is on the game-events bus), and its error is the record's `responsePayload.errorType`.
  * Events that failed validation stay (unless `all`): they would fail identically until fixed.
  */
 export async function redriveDeadLetters(clients: Pick<AwsClients, 'sqs' | 'eventBridge'>, options: RedriveOptions = {}): Promise<RedriveSummary> {
@@ -68,16 +71,19 @@ export async function redriveDeadLetters(clients: Pick<AwsClients, 'sqs' | 'even
       summary.received += Messages.length;
       const resend: { message: Message; entry: PutEventsRequestEntry }[] = [];
       for (const message of Messages) {
-        const errorCode = message.MessageAttributes?.[DeadLetterAttribute.ErrorCode]?.StringValue ?? 'unknown';
+        // The event itself (a rule's DLQ, the state machine's Catch), or Lambda's invocation record around it
+        // (the metric function's on-failure destination: the error in the record, the event as requestPayload).
+        const content = readDeadLetter(message.Body);
+        const errorCode = message.MessageAttributes?.[DeadLetterAttribute.ErrorCode]?.StringValue ?? content.errorType ?? 'unknown';
         summary.errors[errorCode] = (summary.errors[errorCode] ?? 0) + 1;
         if (errorCode === ErrorName.InvalidGameEvent && !options.all) {
           summary.kept[errorCode] = (summary.kept[errorCode] ?? 0) + 1;
           continue;
         }
-        const entry = entryOf(message.Body, busOf(message) ?? options.busName ?? EVENT_BUS_NAME);
+        const entry = entryOf(content.event, busOf(message) ?? options.busName ?? EVENT_BUS_NAME);
         if (!entry) {
           summary.kept.unreadable = (summary.kept.unreadable ?? 0) + 1;
-          summary.problems.push(`message ${message.MessageId}: the body is not an EventBridge event`);
+          summary.problems.push(`message ${message.MessageId}: the ${content.record ? 'invocation record’s requestPayload' : 'body'} is not an EventBridge event`);
           continue;
         }
         resend.push({ message, entry });
@@ -100,21 +106,18 @@ export async function redriveDeadLetters(clients: Pick<AwsClients, 'sqs' | 'even
   return summary;
 }
 
-/** The PutEvents entry that re-sends a dead-lettered EventBridge event, or undefined when the body is not one. */
-function entryOf(body: string | undefined, busName: string): PutEventsRequestEntry | undefined {
-  try {
-    const event = JSON.parse(body ?? '') as { source?: unknown; 'detail-type'?: unknown; detail?: unknown; resources?: unknown };
-    if (typeof event.source !== 'string' || typeof event['detail-type'] !== 'string' || typeof event.detail !== 'object' || event.detail === null) return undefined;
-    return {
-      Source: event.source,
-      DetailType: event['detail-type'],
-      Detail: JSON.stringify(event.detail),
-      ...(Array.isArray(event.resources) && event.resources.length > 0 ? { Resources: event.resources as string[] } : {}),
-      EventBusName: busName,
-    };
-  } catch {
-    return undefined;
-  }
+/** The PutEvents entry that re-sends a dead-lettered EventBridge event, or undefined when it is not one. */
+function entryOf(value: unknown, busName: string): PutEventsRequestEntry | undefined {
+  if (typeof value !== 'object' || value === null) return undefined;
+  const event = value as { source?: unknown; 'detail-type'?: unknown; detail?: unknown; resources?: unknown };
+  if (typeof event.source !== 'string' || typeof event['detail-type'] !== 'string' || typeof event.detail !== 'object' || event.detail === null) return undefined;
+  return {
+    Source: event.source,
+    DetailType: event['detail-type'],
+    Detail: JSON.stringify(event.detail),
+    ...(Array.isArray(event.resources) && event.resources.length > 0 ? { Resources: event.resources as string[] } : {}),
+    EventBusName: busName,
+  };
 }
 
 /** The rule's dead-letter queue names the rule (`arn:aws:events:<region>:<account>:rule/<bus>/<rule>`). */
