@@ -1,3 +1,4 @@
+import { readDeadLetter } from '@gamekeeper/contracts';
 import { aslToGraph } from '../graph/asl-graph';
 import { type LaidOutGraph, layoutGraph } from '../graph/layout';
 import { type HistoryEventLike, type StateView, catchTargetsOf, stateNamesOf, stateOutcomes } from './outcomes';
@@ -189,20 +190,28 @@ function functionsOf(definition: Record<string, any>, into: string[] = []): stri
   return into;
 }
 
-/** Every message in the dead-letter queues (read without receiving: nothing is hidden or counted). */
+/**
+ * Every message in the dead-letter queues (read without receiving: nothing is hidden or counted). A
+ * function's failed asynchronous invocation (Lambda's invocation record, no attributes) shows the record's
+ * error, the function, and the event it carries as `event`.
+ */
 export function deadLetters(runtime: ConsoleRuntime) {
   return runtime.model.queues.map((q) => ({
     queue: q.name,
-    messages: runtime.queues.messages(q.name).map((m) => ({
-      messageId: m.messageId,
-      sentAt: m.sentAt,
-      receiveCount: m.receiveCount,
-      errorCode: m.attributes.ERROR_CODE,
-      errorMessage: m.attributes.ERROR_MESSAGE,
-      executionArn: m.attributes.EXECUTION_ARN,
-      attributes: m.attributes,
-      body: m.body,
-    })),
+    messages: runtime.queues.messages(q.name).map((m) => {
+      const { record, event, errorType, errorMessage } = readDeadLetter(m.body);
+      return {
+        messageId: m.messageId,
+        sentAt: m.sentAt,
+        receiveCount: m.receiveCount,
+        errorCode: m.attributes.ERROR_CODE ?? errorType,
+        errorMessage: m.attributes.ERROR_MESSAGE ?? errorMessage,
+        executionArn: m.attributes.EXECUTION_ARN,
+        ...(record ? { functionArn: record.requestContext.functionArn, event: JSON.stringify(event) } : {}),
+        attributes: m.attributes,
+        body: m.body,
+      };
+    }),
   }));
 }
 
@@ -246,10 +255,12 @@ export function recentEvents(runtime: ConsoleRuntime, limit: number): { availabl
   const byEventId = new Map<string, { queue: string; messageId: string; errorCode?: string }>();
   for (const q of runtime.model.queues) {
     for (const m of runtime.queues.messages(q.name)) {
-      const letter = { queue: q.name, messageId: m.messageId, ...(m.attributes.ERROR_CODE ? { errorCode: m.attributes.ERROR_CODE } : {}) };
+      const { event, errorType } = readDeadLetter(m.body);
+      const errorCode = m.attributes.ERROR_CODE ?? errorType;
+      const letter = { queue: q.name, messageId: m.messageId, ...(errorCode ? { errorCode } : {}) };
       if (m.attributes.EXECUTION_ARN) byExecution.set(m.attributes.EXECUTION_ARN, letter);
-      const id = envelopeId(m.body);
-      if (id) byEventId.set(id, letter);
+      const id = (event as { id?: unknown } | null | undefined)?.id;
+      if (typeof id === 'string') byEventId.set(id, letter);
     }
   }
   const executions = runtime.stepFunctions.executions;
@@ -287,11 +298,3 @@ export function recentEvents(runtime: ConsoleRuntime, limit: number): { availabl
   };
 }
 
-function envelopeId(body: string): string | undefined {
-  try {
-    const id = (JSON.parse(body) as { id?: unknown } | null)?.id;
-    return typeof id === 'string' ? id : undefined;
-  } catch {
-    return undefined;
-  }
-}

@@ -11,6 +11,9 @@ interface DeadLetter {
   errorCode?: string;
   errorMessage?: string;
   executionArn?: string;
+  /** A function's failed asynchronous invocation (Lambda's invocation record): the function and the event it carries. */
+  functionArn?: string;
+  event?: string;
   body: string;
 }
 
@@ -90,7 +93,7 @@ export async function deadLettersPage(ctx: PageContext): Promise<void> {
                   'tbody',
                   null,
                   ...q.messages.map((m) => {
-                    const event = parse(m.body);
+                    const event = parse(m.event ?? m.body);
                     return h(
                       'tr',
                       { 'data-message': m.messageId },
@@ -98,8 +101,16 @@ export async function deadLettersPage(ctx: PageContext): Promise<void> {
                       h('td', { class: 'error-text' }, m.errorCode ?? ''),
                       h('td', null, h('code', { class: 'small' }, truncate(m.errorMessage ?? '', 300))),
                       h('td', { class: 'small' }, String(event?.['detail-type'] ?? ''), h('br'), h('span', { class: 'mono' }, String(event?.detail?.eventId ?? '')), h('br'), h('span', { class: 'mono' }, String(event?.detail?.playerId ?? ''))),
-                      h('td', null, m.executionArn ? link(executionRoute(m.executionArn), m.executionArn.split(':').pop() ?? m.executionArn) : ''),
-                      h('td', null, h('details', null, h('summary', null, 'event'), h('pre', { class: 'json' }, prettyJson(m.body)))),
+                      h(
+                        'td',
+                        null,
+                        m.executionArn
+                          ? link(executionRoute(m.executionArn), m.executionArn.split(':').pop() ?? m.executionArn)
+                          : m.functionArn
+                            ? h('span', { class: 'small' }, 'function ', h('span', { class: 'mono' }, m.functionArn.split(':')[6] ?? m.functionArn))
+                            : '',
+                      ),
+                      h('td', null, h('details', null, h('summary', null, m.functionArn ? 'invocation record' : 'event'), h('pre', { class: 'json' }, prettyJson(m.body)))),
                       one(m),
                     );
                   }),
