@@ -80,8 +80,11 @@ export function asyncInvoker(options: AsyncInvokerOptions): (nameOrArn: string, 
         const result = await options.functions.invoke(nameOrArn, payload, { requestId });
         return settle('Success', attempts, { statusCode: 200, executedVersion: '$LATEST' }, result);
       } catch (thrown) {
-        if (isLambdaServiceError(thrown) || !(thrown instanceof LambdaFunctionError)) throw thrown;
-        error = thrown.payload;
+        if (isLambdaServiceError(thrown)) throw thrown;
+        error =
+          thrown instanceof LambdaFunctionError
+            ? thrown.payload
+            : { errorType: thrown instanceof Error ? thrown.name : 'Error', errorMessage: thrown instanceof Error ? thrown.message : String(thrown) };
       }
       const failed = { statusCode: 200, executedVersion: '$LATEST', functionError: 'Unhandled' } as const;
       if (attempts > config.maximumRetryAttempts) return settle('RetriesExhausted', attempts, failed, error);
