@@ -1,5 +1,6 @@
 import { GetMetricStatisticsCommand, ListMetricsCommand } from '@aws-sdk/client-cloudwatch';
 import { DescribeTableCommand, ListTablesCommand } from '@aws-sdk/client-dynamodb';
+import { readDeadLetter } from '@gamekeeper/contracts';
 import { type FaultKind, type FaultOptions, startLocalRuntime } from '@gamekeeper/local-runtime';
 import { digestHex, eventDigest } from '@gamekeeper/replay-safe-store';
 import { type AwsClients, awsClients } from '../src/clients';
@@ -141,7 +142,8 @@ export async function replayInto(session: SessionEvent[], faults: FaultOptions |
     const snapshot = await snapshotOf(clients, session);
     return {
       ...snapshot,
-      deadLettered: new Set(remaining.map((m) => String(JSON.parse(m.body).detail?.eventId))),
+      // A rule's or the Catch's dead letter is the event; the metric function's failed invocation, Lambda's record around it.
+      deadLettered: new Set(remaining.map((m) => String((readDeadLetter(m.body).event as { detail?: { eventId?: unknown } } | undefined)?.detail?.eventId))),
       figures: {
         executions: summary.executions,
         retries: summary.retries,
