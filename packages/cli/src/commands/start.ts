@@ -123,7 +123,7 @@ function printBanner(runtime: LocalRuntime, options: StartOptions, ms: number): 
   if (faults.length > 0) console.log(`  FAULTS ON:      ${faults.join('; ')}`);
   if (runtime.eventBridge.counters.resumed > 0) console.log(`  resumed:        ${runtime.eventBridge.counters.resumed} events accepted before a crash, delivered again`);
   console.log('Point any AWS SDK or the AWS CLI at it:');
-  console.log(`  export AWS_ENDPOINT_URL=${runtime.url} AWS_REGION=${model.region} AWS_ACCESS_KEY_ID=local AWS_SECRET_ACCESS_KEY=local`);
+  console.log(`  export AWS_ENDPOINT_URL=${runtime.url} AWS_REGION=${model.region} AWS_DEFAULT_REGION=${model.region} AWS_ACCESS_KEY_ID=local AWS_SECRET_ACCESS_KEY=local`);
   console.log(`  aws --endpoint-url ${runtime.url} stepfunctions list-executions --state-machine-arn ${model.stateMachines[0]?.arn ?? '<arn>'}`);
   console.log(`  aws --endpoint-url ${runtime.url} dynamodb scan --table-name ${model.tables[0]?.name ?? '<table>'}`);
 }
