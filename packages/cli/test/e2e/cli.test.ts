@@ -1,26 +1,12 @@
-import { spawn } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateSession, toNdjson } from '../../src/session';
-import { startStack } from './stack';
+import { gamekeeper, startStack } from './stack';
 
-const bin = join(import.meta.dirname, '..', '..', 'bin', 'gamekeeper.mjs');
 let stack: Awaited<ReturnType<typeof startStack>>;
 let dir: string;
-
-/** Runs the gamekeeper command as a user would, in its own process. */
-function gamekeeper(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [bin, ...args], { env: { ...process.env, CI: 'true' } });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (c) => (stdout += c));
-    child.stderr.on('data', (c) => (stderr += c));
-    child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr }));
-  });
-}
 
 beforeAll(async () => {
   stack = await startStack();

@@ -10,8 +10,8 @@ import { chaosSession, replayInto, snapshotOf } from '../../scripts/chaos-proof'
 import { awsClients } from '../../src/clients';
 import { countDeadLetters, redriveDeadLetters } from '../../src/dead-letters';
 import type { SessionEvent } from '../../src/session';
+import { GAMEKEEPER_BIN } from './stack';
 
-const BIN = new URL('../../bin/gamekeeper.mjs', import.meta.url).pathname;
 const session = chaosSession(200, 4242);
 const dataDir = mkdtempSync(join(tmpdir(), 'gamekeeper-crash-'));
 const children: ChildProcess[] = [];
@@ -31,7 +31,7 @@ async function freePort(): Promise<number> {
 
 /** `gamekeeper start` as a user runs it, in its own process, on the data folder; resolves once it serves. */
 async function startGamekeeper(port: number): Promise<{ child: ChildProcess; output: () => string }> {
-  const child = spawn(process.execPath, [BIN, 'start', '--no-sample', '--port', String(port), '--data', dataDir], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [GAMEKEEPER_BIN, 'start', '--no-sample', '--port', String(port), '--data', dataDir], { stdio: ['ignore', 'pipe', 'pipe'] });
   children.push(child);
   let output = '';
   child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));

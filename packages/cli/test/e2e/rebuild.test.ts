@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -13,26 +12,14 @@ import { scanAll } from '../../src/commands/tables';
 import { publishAll } from '../../src/publish';
 import { SAMPLE_SESSION_FILE } from '../../src/sample';
 import { type SessionEvent, generateSession, readSessionFile } from '../../src/session';
-import { startStack } from './stack';
+import { gamekeeper, startStack } from './stack';
 
 // The Rebuild flow end to end: the `gamekeeper rebuild` command (its own process, as a user runs it)
 // against the whole stack, whose data folder keeps the template's event archive (the completions).
-const bin = join(import.meta.dirname, '..', '..', 'bin', 'gamekeeper.mjs');
 let stack: Awaited<ReturnType<typeof startStack>>;
 let dataDir: string;
 let dir: string;
 let rebuildArn: string;
-
-function gamekeeper(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [bin, ...args], { env: { ...process.env, CI: 'true' } });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (c) => (stdout += c));
-    child.stderr.on('data', (c) => (stderr += c));
-    child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr }));
-  });
-}
 
 beforeAll(async () => {
   dataDir = mkdtempSync(join(tmpdir(), 'gamekeeper-rebuild-data-'));
