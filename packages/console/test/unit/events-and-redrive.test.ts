@@ -1,6 +1,6 @@
-import { type Server, createServer, request } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { request } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type ServedConsole, serveConsole } from '../helpers/serve';
 import { type RedriveRequest, createConsole } from '../../src/index';
 import type { ConsoleExecution, ConsoleRecentEvent, ConsoleRuntime } from '../../src/server/runtime-seam';
 
@@ -38,21 +38,16 @@ function fakeRuntime(url: string): ConsoleRuntime {
 }
 
 describe('the Events view and the redrive endpoint', () => {
-  let server: Server;
+  let served: ServedConsole;
   let base: string;
   const calls: RedriveRequest[] = [];
   const handler = createConsole(fakeRuntime('http://127.0.0.1:1'), { redrive: async (options) => (calls.push(options), { redriven: 1, received: 1 }) });
 
   beforeAll(async () => {
-    server = createServer((req, res) => handler(req, res));
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}/console`;
+    served = await serveConsole(handler);
+    base = served.base;
   });
-  afterAll(async () => {
-    handler.close();
-    server.closeAllConnections();
-    await new Promise<void>((resolve) => server.close(() => resolve()));
-  });
+  afterAll(() => served.close());
 
   /** A POST with exactly these headers (fetch would add and forbid some). */
   const post = (path: string, headers: Record<string, string>, body = '{}') =>
@@ -107,18 +102,14 @@ describe('the Events view and the redrive endpoint', () => {
   });
 
   it('answers 501 to a redrive when the runtime gave it none', async () => {
-    const readOnly = createConsole(fakeRuntime('http://127.0.0.1:1'));
-    const other = createServer((req, res) => readOnly(req, res));
-    await new Promise<void>((resolve) => other.listen(0, '127.0.0.1', resolve));
-    const url = `http://127.0.0.1:${(other.address() as AddressInfo).port}/console`;
+    const other = await serveConsole(createConsole(fakeRuntime('http://127.0.0.1:1')));
+    const url = other.base;
     try {
       expect(((await (await fetch(`${url}/api/dead-letters`)).json()) as { redrive: boolean }).redrive).toBe(false);
       const response = await fetch(`${url}/api/redrive`, { method: 'POST', headers: { 'content-type': 'application/json', 'sec-fetch-site': 'same-origin' }, body: '{}' });
       expect(response.status).toBe(501);
     } finally {
-      readOnly.close();
-      other.closeAllConnections();
-      await new Promise<void>((resolve) => other.close(() => resolve()));
+      await other.close();
     }
   });
 });

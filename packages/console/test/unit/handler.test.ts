@@ -1,9 +1,8 @@
 import { readFileSync, readdirSync } from 'node:fs';
-import { type Server, createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type ServedConsole, serveConsole } from '../helpers/serve';
 import { createConsole } from '../../src/index';
 import type { ConsoleExecution, ConsoleRuntime } from '../../src/server/runtime-seam';
 
@@ -48,20 +47,15 @@ function fakeRuntime(url: string): ConsoleRuntime {
 }
 
 describe('the console handler', () => {
-  let server: Server;
+  let served: ServedConsole;
   let base: string;
   const handler = createConsole(fakeRuntime('http://127.0.0.1:1'));
 
   beforeAll(async () => {
-    server = createServer((req, res) => handler(req, res));
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}/console`;
+    served = await serveConsole(handler);
+    base = served.base;
   });
-  afterAll(async () => {
-    handler.close();
-    server.closeAllConnections();
-    await new Promise<void>((resolve) => server.close(() => resolve()));
-  });
+  afterAll(() => served.close());
 
   it('serves the page with a strict content security policy', async () => {
     const response = await fetch(`${base}/`);
