@@ -16,7 +16,7 @@ export interface StoredLogStream {
   lastEventTimestamp?: number;
   lastIngestionTime?: number;
   /** The stream's retained events, oldest first (ingestion order is time order within one environment). */
-  events: StoredLogEvent[];
+  readonly events: readonly StoredLogEvent[];
 }
 
 export interface StoredLogGroup {
@@ -26,7 +26,7 @@ export interface StoredLogGroup {
   retentionInDays?: number;
   streams: Map<string, StoredLogStream>;
   /** Every retained event of the group, in ingestion order. */
-  events: StoredLogEvent[];
+  readonly events: readonly StoredLogEvent[];
   storedBytes: number;
   nextSeq: number;
 }
@@ -55,6 +55,46 @@ export interface LogStoreOptions {
 /** AWS's largest event: 256 KB including 26 bytes of overhead. Longer messages are cut, as the Lambda agent cuts them. */
 export const MAX_EVENT_BYTES = 256 * 1024 - 26;
 
+/**
+ * Events oldest first, from which the oldest are dropped as new ones come. Dropping only moves a start
+ * index and the array is cut down when it is read (or when half of it is dropped), so a full group's
+ * every append does not shift 10,000 entries (it did: 66 µs per append instead of 9).
+ */
+class RetainedEvents {
+  private items: StoredLogEvent[] = [];
+  private start = 0;
+
+  get length(): number {
+    return this.items.length - this.start;
+  }
+
+  /** The event `index` places from the oldest retained one. */
+  at(index: number): StoredLogEvent | undefined {
+    return this.items[this.start + index];
+  }
+
+  push(event: StoredLogEvent): void {
+    this.items.push(event);
+  }
+
+  dropOldest(count: number): void {
+    this.start += count;
+    if (this.start > 1024 && this.start * 2 > this.items.length) this.cut();
+  }
+
+  /** The retained events as an array (what readers see). */
+  view(): readonly StoredLogEvent[] {
+    this.cut();
+    return this.items;
+  }
+
+  private cut(): void {
+    if (this.start === 0) return;
+    this.items = this.items.slice(this.start);
+    this.start = 0;
+  }
+}
+
 /** A journal record: events appended to one stream (timestamps, ingestion times, messages). */
 interface JournalRecord {
   g: string;
@@ -69,6 +109,8 @@ interface JournalRecord {
  */
 export class LogStore {
   private readonly groups = new Map<string, StoredLogGroup>();
+  /** Each group's and each stream's events (their `events` read these). */
+  private readonly retained = new WeakMap<StoredLogGroup | StoredLogStream, RetainedEvents>();
   private readonly journal: Journal<JournalRecord>;
   private readonly maxEvents: number;
   private readonly maxBytes: number;
@@ -119,7 +161,7 @@ export class LogStore {
     this.journal.append({ g: groupName, s: streamName, c: creationTime, e: cut.map((e) => [e.timestamp, e.ingestionTime, e.message]) });
     this.journaledEvents += cut.length;
     this.store(groupName, streamName, creationTime, cut);
-    const retained = [...this.groups.values()].reduce((n, g) => n + g.events.length, 0);
+    const retained = [...this.groups.values()].reduce((n, g) => n + this.eventsOf(g).length, 0);
     if (this.journaledEvents > Math.max(2 * retained, 10_000)) this.compact();
   }
 
@@ -130,7 +172,19 @@ export class LogStore {
   private ensureGroup(name: string, retentionInDays?: number, creationTime = this.now()): StoredLogGroup {
     let group = this.groups.get(name);
     if (!group) {
-      group = { name, arn: '', creationTime, streams: new Map(), events: [], storedBytes: 0, nextSeq: 1 };
+      const events = new RetainedEvents();
+      group = {
+        name,
+        arn: '',
+        creationTime,
+        streams: new Map(),
+        get events() {
+          return events.view();
+        },
+        storedBytes: 0,
+        nextSeq: 1,
+      };
+      this.retained.set(group, events);
       group.arn = this.arnOf(group);
       if (retentionInDays !== undefined) group.retentionInDays = retentionInDays;
       this.groups.set(name, group);
@@ -142,13 +196,21 @@ export class LogStore {
     const group = this.ensureGroup(groupName, undefined, creationTime);
     let stream = group.streams.get(streamName);
     if (!stream) {
-      stream = { name: streamName, creationTime, events: [] };
+      const events = new RetainedEvents();
+      stream = {
+        name: streamName,
+        creationTime,
+        get events() {
+          return events.view();
+        },
+      };
+      this.retained.set(stream, events);
       group.streams.set(streamName, stream);
     }
     for (const e of events) {
       const event: StoredLogEvent = { seq: group.nextSeq++, timestamp: e.timestamp, ingestionTime: e.ingestionTime, message: e.message, stream };
-      stream.events.push(event);
-      group.events.push(event);
+      this.eventsOf(stream).push(event);
+      this.eventsOf(group).push(event);
       group.storedBytes += Buffer.byteLength(e.message);
       stream.firstEventTimestamp = Math.min(stream.firstEventTimestamp ?? e.timestamp, e.timestamp);
       stream.lastEventTimestamp = Math.max(stream.lastEventTimestamp ?? e.timestamp, e.timestamp);
@@ -159,20 +221,28 @@ export class LogStore {
 
   /** Drops the group's oldest events beyond its bounds, then its oldest empty streams beyond theirs. */
   private evict(group: StoredLogGroup): void {
+    const events = this.eventsOf(group);
     let drop = 0;
     let bytes = group.storedBytes;
-    while (drop < group.events.length && (group.events.length - drop > this.maxEvents || bytes > this.maxBytes)) {
-      bytes -= Buffer.byteLength(group.events[drop]!.message);
+    while (drop < events.length && (events.length - drop > this.maxEvents || bytes > this.maxBytes)) {
+      const oldest = events.at(drop)!;
+      bytes -= Buffer.byteLength(oldest.message);
+      // A group drops its oldest event, which is its stream's oldest too (both are in ingestion order).
+      this.eventsOf(oldest.stream).dropOldest(1);
       drop += 1;
     }
     if (drop > 0) {
-      for (const event of group.events.splice(0, drop)) event.stream.events.shift();
+      events.dropOldest(drop);
       group.storedBytes = bytes;
     }
     if (group.streams.size > this.maxStreams) {
-      const empty = [...group.streams.values()].filter((s) => s.events.length === 0).sort((a, b) => (a.lastIngestionTime ?? 0) - (b.lastIngestionTime ?? 0));
+      const empty = [...group.streams.values()].filter((s) => this.eventsOf(s).length === 0).sort((a, b) => (a.lastIngestionTime ?? 0) - (b.lastIngestionTime ?? 0));
       for (const stream of empty.slice(0, group.streams.size - this.maxStreams)) group.streams.delete(stream.name);
     }
+  }
+
+  private eventsOf(owner: StoredLogGroup | StoredLogStream): RetainedEvents {
+    return this.retained.get(owner)!;
   }
 
   private compact(): void {

@@ -36,6 +36,26 @@ describe('LogStore', () => {
     expect(store.group('g')!.streams.get('s2')!.events.map((e) => e.message.trim())).toEqual(['line 4', 'line 5', 'line 6', 'line 7']);
   });
 
+  it('keeps exactly the newest events of a full group over thousands of appends, read between them or not', () => {
+    // Prepare: a full group that drops old events on every append (they are cut from its arrays in chunks)
+    const store = new LogStore({ ...scope, groups: [{ name: 'g' }], maxEventsPerGroup: 7 });
+
+    // Act
+    for (let i = 0; i < 3_000; i++) {
+      store.append('g', `s${i % 3}`, lines(i * 2, 2));
+      // Assess, now and then mid-way: a read sees only what is retained
+      if (i === 1_500) expect(messages(store, 'g')).toEqual(['line 2995', 'line 2996', 'line 2997', 'line 2998', 'line 2999', 'line 3000', 'line 3001']);
+    }
+
+    // Assess
+    const newest = Array.from({ length: 7 }, (_, k) => `line ${5_993 + k}`);
+    expect(messages(store, 'g')).toEqual(newest);
+    const ofStream = (name: string) => store.group('g')!.streams.get(name)!.events.map((e) => e.message.trim());
+    expect([...ofStream('s0'), ...ofStream('s1'), ...ofStream('s2')].sort()).toEqual([...newest].sort());
+    expect(ofStream('s2')).toEqual(['line 5993', 'line 5998', 'line 5999']);
+    expect(store.group('g')!.storedBytes).toBe(newest.reduce((n, m) => n + Buffer.byteLength(`${m}\n`), 0));
+  });
+
   it('cuts an event longer than AWS allows', () => {
     const store = new LogStore({ ...scope, groups: [{ name: 'g' }] });
     store.append('g', 's', [{ timestamp: 1, message: 'x'.repeat(300 * 1024) }]);
