@@ -143,6 +143,14 @@ export function toLogEvents(chunks: readonly OutputChunk[]): FunctionLogEvent[] 
 }
 
 const YOUNG_GENERATION_MB = 8;
+/**
+ * The profiling flags the runtime's process was started with (`node --cpu-prof --cpu-prof-dir=DIR ...`),
+ * passed on to every execution environment, so one profile per environment lands beside the runtime's
+ * own. Only these: a worker given no `execArgv` would inherit them all, module loaders (`--import tsx`) too.
+ */
+export function profilingFlags(execArgv: readonly string[] = process.execArgv): string[] {
+  return execArgv.filter((arg) => /^--(cpu|heap)-prof(-[a-z]+)?(=|$)/.test(arg));
+}
 /** See {@link FunctionPoolOptions.idleShutdownMs}. */
 export const IDLE_ENVIRONMENT_MS = 5_000;
 const workerFile = fileURLToPath(new URL('./worker.mjs', import.meta.url));
@@ -340,7 +348,7 @@ export class FunctionPool {
       // generation keeps each environment's footprint down (V8's default lets it grow to ~48 MB per
       // isolate, and a runtime has one isolate per environment); short-lived objects still die young.
       resourceLimits: { maxOldGenerationSizeMb: Math.max(64, memoryMb), maxYoungGenerationSizeMb: YOUNG_GENERATION_MB },
-      execArgv: ['--enable-source-maps'],
+      execArgv: ['--enable-source-maps', ...profilingFlags()],
     });
     const environment: Environment = { worker, busy: true, logStreamName, codeVersion, settings, idleSince: performance.now() };
     const ready = new Promise<void>((resolve, reject) => {

@@ -1,6 +1,11 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
-import { FunctionPool, LambdaFunctionError } from '../../src/lambda/function-pool';
+import { FunctionPool, LambdaFunctionError, profilingFlags } from '../../src/lambda/function-pool';
 
 const handlerFile = fileURLToPath(new URL('./fixtures/probe-handler.mjs', import.meta.url));
 const pools: FunctionPool[] = [];
@@ -82,5 +87,31 @@ describe('FunctionPool', () => {
     await expect(fn.invoke({ hangMs: 5_000 })).rejects.toMatchObject({ name: 'Sandbox.Timedout', message: 'Task timed out after 0.20 seconds' });
     const after = (await fn.invoke({})) as { invocations: number };
     expect(after.invocations).toBe(1);
+  });
+
+  it('passes on the profiling flags of its process, and only those', () => {
+    expect(profilingFlags(['--import', 'tsx', '--cpu-prof', '--cpu-prof-dir=/tmp/p', '--heap-prof', '--max-old-space-size=100', '--cpu-prof-interval=50', '--cpu-profiler'])).toEqual([
+      '--cpu-prof',
+      '--cpu-prof-dir=/tmp/p',
+      '--heap-prof',
+      '--cpu-prof-interval=50',
+    ]);
+  });
+
+  it('writes a CPU profile of each execution environment when the process is profiled', () => {
+    // Prepare
+    const dir = mkdtempSync(join(tmpdir(), 'cpu-prof-'));
+    const tsx = createRequire(import.meta.url).resolve('tsx');
+    const script = fileURLToPath(new URL('./fixtures/profiled-invocation.ts', import.meta.url));
+
+    // Act
+    // (sampled every 100 µs, so the environment's short life surely shows in its profile)
+    const output = execFileSync(process.execPath, ['--import', tsx, '--cpu-prof', `--cpu-prof-dir=${dir}`, '--cpu-prof-interval=100', script], { encoding: 'utf8' });
+
+    // Assess: the invocation ran, and one of the profiles is the environment's (its thread ran worker.mjs)
+    expect(JSON.parse(output)).toMatchObject({ greeting: 'profiled' });
+    const urls = readdirSync(dir).map((file) => (JSON.parse(readFileSync(join(dir, file), 'utf8')) as { nodes: { callFrame: { url: string } }[] }).nodes.map((n) => n.callFrame.url));
+    expect(urls.length).toBeGreaterThanOrEqual(2);
+    expect(urls.filter((inProfile) => inProfile.some((url) => url.endsWith('/lambda/worker.mjs')))).toHaveLength(1);
   });
 });
