@@ -19,7 +19,7 @@ import { type SessionEvent, generateSession } from '../src/session';
 import { loadGamekeeperStack } from '../src/synth';
 
 const { values } = parseArgs({
-  options: { events: { type: 'string', default: '1000' }, concurrency: { type: 'string', default: String(Math.max(2, availableParallelism())) }, rounds: { type: 'string', default: '3' } },
+  options: { events: { type: 'string', default: '1000' }, concurrency: { type: 'string', default: String(Math.max(2, availableParallelism())) }, rounds: { type: 'string', default: '3' }, 'skip-start': { type: 'boolean', default: false } },
 });
 const total = Number(values.events);
 const concurrency = Number(values.concurrency);
@@ -82,7 +82,8 @@ async function startAsAUserDoes(): Promise<{ readyMs: number; rssAfterSampleMb: 
   return { readyMs, rssAfterSampleMb, idleRssMb };
 }
 
-const startup = await startAsAUserDoes();
+// `--skip-start` leaves out `gamekeeper start` (e.g. under NODE_OPTIONS=--jitless, where synthesis cannot run).
+const startup = values['skip-start'] ? undefined : await startAsAUserDoes();
 const { template, appDir } = loadGamekeeperStack();
 // Executions retained: the runtime's default (1,000), or more when one round and the one-at-a-time run need it.
 const runtime = await startLocalRuntime({ template, resolveFunctionsFrom: appDir, validateDefinitions: false, port: 0, maxConcurrencyPerFunction: concurrency, functionLogFile: '/dev/null', retainExecutions: Math.max(1_000, total * 2) });
@@ -214,7 +215,7 @@ console.log(`ratio (end-to-end / direct cpu per event), median of the rounds: ${
 const cores = availableParallelism();
 console.log(`cpu ceiling (${cores} cores / direct cpu per event): ${((cores * 1000) / median(baseline.map((f) => f.cpuMsPerEvent))).toFixed(0)} events/s`);
 console.log(`rss during the bench (after the first end-to-end round): ${(rssDuringBench / 1024 / 1024).toFixed(0)} MB`);
-console.log(`gamekeeper start: endpoint answering after ${startup.readyMs.toFixed(0)} ms; rss 1 s after the sample session ${startup.rssAfterSampleMb.toFixed(0)} MB, idle (${(IDLE_ENVIRONMENT_MS * 2) / 1000} s later) ${startup.idleRssMb.toFixed(0)} MB`);
+if (startup) console.log(`gamekeeper start: endpoint answering after ${startup.readyMs.toFixed(0)} ms; rss 1 s after the sample session ${startup.rssAfterSampleMb.toFixed(0)} MB, idle (${(IDLE_ENVIRONMENT_MS * 2) / 1000} s later) ${startup.idleRssMb.toFixed(0)} MB`);
 for (const client of Object.values(clients)) client.destroy();
 await runtime.stop();
 process.exit(0);
