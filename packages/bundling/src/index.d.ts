@@ -8,6 +8,8 @@ export declare const FUNCTION_BUNDLING: Readonly<{
   mainFields: readonly string[];
   banner: string;
 }>;
+/** esbuild's version and {@link FUNCTION_BUNDLING}: what besides the sources decides a bundle's content. */
+export declare const BUNDLER_IDENTITY: string;
 /** What the CDK NodejsFunction leaves out of the asset on `nodejs22.x`: the runtime provides AWS SDK v3. */
 export declare const AWS_RUNTIME_EXTERNALS: readonly ['@aws-sdk/*'];
 /**

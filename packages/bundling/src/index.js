@@ -2,7 +2,7 @@
 // runtime can all import it without a TypeScript loader.
 import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { build, context } from 'esbuild';
+import { build, context, version as esbuildVersion } from 'esbuild';
 
 /** Template metadata on each `AWS::Lambda::Function`: the workspace package whose `./handler` is its code. */
 export const SERVICE_PACKAGE_METADATA = 'gamekeeper:servicePackage';
@@ -23,6 +23,12 @@ export const FUNCTION_BUNDLING = Object.freeze({
   // Some AWS SDK dependencies still call require(); ESM bundles need one.
   banner: "import { createRequire as __gkRequire } from 'node:module'; const require = __gkRequire(import.meta.url);",
 });
+
+/**
+ * Names everything besides the sources that decides what a bundle contains: esbuild's version and
+ * {@link FUNCTION_BUNDLING}. A bundle cached under another identity is stale.
+ */
+export const BUNDLER_IDENTITY = `esbuild ${esbuildVersion} ${JSON.stringify(FUNCTION_BUNDLING)}`;
 
 /**
  * What the CDK NodejsFunction leaves out of the asset on `nodejs22.x` (its default `externalModules`):

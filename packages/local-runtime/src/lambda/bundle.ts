@@ -1,21 +1,32 @@
 import { copyFileSync, existsSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
-import { bundleFunction, functionBundler } from '@gamekeeper/bundling';
+import { BUNDLER_IDENTITY, bundleFunction, functionBundler } from '@gamekeeper/bundling';
 
-/** A bundle and what it was built from (each input with the size and modification time it had). */
+/** A file's size and modification time. */
+interface FileStamp {
+  path: string;
+  size: number;
+  mtimeMs: number;
+}
+
+/** A bundle, what it was built from and with (each input as it was), and the bundle file as written. */
 interface BundleManifest {
   entry: string;
   outfile: string;
-  inputs: { path: string; size: number; mtimeMs: number }[];
+  /** {@link BUNDLER_IDENTITY} when it was built: another esbuild or other settings build other code. */
+  bundler: string;
+  /** The bundle itself as written: a bundle edited or replaced since is built again. */
+  output: FileStamp;
+  inputs: FileStamp[];
 }
 
 /**
  * Bundles a service package's `./handler` export with the settings the CDK uses for AWS
  * (@gamekeeper/bundling), so the local runtime runs the same code shape the deployed function runs.
  * The start-up bundle (version 0) is kept in the app's `node_modules/.cache` and reused while none of its
- * inputs changed (esbuild's own input list, checked by size and modification time): a start then skips
- * esbuild entirely. Reloads (version > 0) always build, into `outDir`, with an esbuild context kept per
+ * inputs changed (esbuild's own input list, checked by size and modification time), nor the bundle file
+ * itself, nor esbuild's version or the bundling settings: a start then skips esbuild entirely. Reloads (version > 0) always build, into `outDir`, with an esbuild context kept per
  * function (a rebuild re-reads only the files that changed: about a third of a full build);
  * {@link disposeBundlers} lets them go.
  */
@@ -39,7 +50,7 @@ export async function bundleHandler(servicePackage: string, outDir: string, reso
   const cacheDir = join(resolveFrom, 'node_modules', '.cache', 'gamekeeper-functions');
   const manifestFile = join(cacheDir, `${name}.json`);
   const cached = readManifest(manifestFile);
-  if (cached && cached.entry === entry && existsSync(cached.outfile) && cached.inputs.every(unchanged)) {
+  if (cached && cached.entry === entry && cached.bundler === BUNDLER_IDENTITY && existsSync(cached.outfile) && unchanged(cached.output) && cached.inputs.every(unchanged)) {
     return { outfile: cached.outfile, inputs: cached.inputs.map((input) => input.path) };
   }
   // Built aside and renamed into place: another runtime may be starting from the same cache right now.
@@ -51,7 +62,7 @@ export async function bundleHandler(servicePackage: string, outDir: string, reso
   // The bundle names its map; keep the name it will be found under.
   writeFileSync(aside, readFileSync(aside, 'utf8').replace(/\/\/# sourceMappingURL=[^\n]*\s*$/, `//# sourceMappingURL=${name}.mjs.map\n`));
   renameSync(aside, outfile);
-  const manifest: BundleManifest = { entry, outfile, inputs: inputs.map((path) => ({ path, ...stamp(path) })) };
+  const manifest: BundleManifest = { entry, outfile, bundler: BUNDLER_IDENTITY, output: { path: outfile, ...stamp(outfile) }, inputs: inputs.map((path) => ({ path, ...stamp(path) })) };
   writeFileSync(`${manifestFile}.${process.pid}`, JSON.stringify(manifest));
   renameSync(`${manifestFile}.${process.pid}`, manifestFile);
   return { outfile, inputs };
@@ -80,7 +91,8 @@ function stamp(path: string): { size: number; mtimeMs: number } {
   return { size, mtimeMs };
 }
 
-function unchanged(input: BundleManifest['inputs'][number]): boolean {
+function unchanged(input: FileStamp | undefined): boolean {
+  if (!input) return false;
   try {
     const now = stamp(input.path);
     return now.size === input.size && now.mtimeMs === input.mtimeMs;
