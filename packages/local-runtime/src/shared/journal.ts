@@ -1,4 +1,4 @@
-import { closeSync, existsSync, mkdirSync, openSync, readFileSync, renameSync, writeFileSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, fstatSync, mkdirSync, openSync, readFileSync, readSync, renameSync, writeFileSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
 
 /**
@@ -41,7 +41,12 @@ export class Journal<T> {
     if (!this.path || records.length === 0) return;
     if (this.fd === undefined) {
       mkdirSync(dirname(this.path), { recursive: true });
-      this.fd = openSync(this.path, 'a');
+      this.fd = openSync(this.path, 'a+');
+      // A run that died mid-write left a torn last line without its line end: end it, or this run's first
+      // record would be joined to it and lost with it on the next load.
+      const { size } = fstatSync(this.fd);
+      const last = Buffer.alloc(1);
+      if (size > 0 && readSync(this.fd, last, 0, 1, size - 1) === 1 && last[0] !== 0x0a) writeSync(this.fd, '\n');
     }
     writeSync(this.fd, records.map((r) => `${JSON.stringify(r)}\n`).join(''));
   }

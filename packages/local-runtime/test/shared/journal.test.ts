@@ -23,6 +23,21 @@ describe('Journal', () => {
     expect(new Journal<{ n: number }>(file).load()).toEqual([{ n: 1 }]);
   });
 
+  it('keeps what the next run appends after a torn last line, without compacting', () => {
+    // Prepare: a run died mid-write
+    const file = fileIn();
+    new Journal<{ n: number }>(file).append({ n: 1 });
+    appendFileSync(file, '{"n":');
+
+    // Act: the next run loads and appends; the one after it loads
+    const next = new Journal<{ n: number }>(file);
+    next.load();
+    next.append({ n: 2 });
+
+    // Assess
+    expect(new Journal<{ n: number }>(file).load()).toEqual([{ n: 1 }, { n: 2 }]);
+  });
+
   it('compacts to the given records and keeps appending after them', () => {
     const file = fileIn();
     const journal = new Journal<{ n: number }>(file);
