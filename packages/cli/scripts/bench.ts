@@ -203,7 +203,6 @@ for (let round = 0; round < rounds; round++) {
   console.log(`round ${round + 1}/${rounds}: end-to-end ${e2e.eventsPerSecond.toFixed(1)} events/s, cpu ${e2e.cpuMsPerEvent.toFixed(1)} ms/event; direct ${direct.eventsPerSecond.toFixed(1)} events/s, cpu ${direct.cpuMsPerEvent.toFixed(1)} ms/event`);
 }
 const lowRate = await oneAtATime(session(700).slice(0, 50));
-const baseline = directRuns;
 console.log(summary('end-to-end', e2eRuns));
 console.log(summary('direct handlers', directRuns));
 console.log(line('one at a time', lowRate));
@@ -213,7 +212,7 @@ console.log(`ratio (end-to-end / direct cpu per event), median of the rounds: ${
 // The handlers' own CPU per event (SDK serialization, signing, HTTP, dynalite) bounds any runtime on this
 // machine: even with zero orchestration cost, the cores cannot run them faster than this.
 const cores = availableParallelism();
-console.log(`cpu ceiling (${cores} cores / direct cpu per event): ${((cores * 1000) / median(baseline.map((f) => f.cpuMsPerEvent))).toFixed(0)} events/s`);
+console.log(`cpu ceiling (${cores} cores / direct cpu per event): ${((cores * 1000) / median(directRuns.map((f) => f.cpuMsPerEvent))).toFixed(0)} events/s`);
 console.log(`rss during the bench (after the first end-to-end round): ${(rssDuringBench / 1024 / 1024).toFixed(0)} MB`);
 if (startup) console.log(`gamekeeper start: endpoint answering after ${startup.readyMs.toFixed(0)} ms; rss 1 s after the sample session ${startup.rssAfterSampleMb.toFixed(0)} MB, idle (${(IDLE_ENVIRONMENT_MS * 2) / 1000} s later) ${startup.idleRssMb.toFixed(0)} MB`);
 for (const client of Object.values(clients)) client.destroy();
