@@ -15,7 +15,7 @@ import { type CompletionEvent, DetailType, sourceByType } from '@gamekeeper/cont
 import { IDLE_ENVIRONMENT_MS, startLocalRuntime } from '@gamekeeper/local-runtime';
 import { createProducer } from '@gamekeeper/producer';
 import { awsClients } from '../src/clients';
-import { type SessionEvent, generateSession } from '../src/session';
+import { type SessionEvent, sessionEvents } from '../src/session';
 import { loadGamekeeperStack } from '../src/synth';
 
 const { values } = parseArgs({
@@ -42,11 +42,7 @@ function figures(latencies: number[], ms: number, failed: number, cpu: NodeJS.Cp
   return { events: latencies.length, failed, seconds: ms / 1000, eventsPerSecond: (latencies.length / ms) * 1000, p50: at(50), p99: at(99), cpuMsPerEvent: (cpu.user + cpu.system) / 1000 / Math.max(1, latencies.length) };
 }
 
-const session = (seed: number) => {
-  const events: SessionEvent[] = [];
-  for (let s = seed; events.length < total; s++) events.push(...generateSession({ seed: s, players: 20, games: ['space-hopper', 'cave-runner'], levelsPerGame: 5 }));
-  return events.slice(0, total);
-};
+const session = (seed: number) => sessionEvents(seed, total);
 
 /** Runs `work` over items with at most `limit` in flight. */
 async function pool<T>(items: T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {

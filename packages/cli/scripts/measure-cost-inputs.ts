@@ -12,16 +12,11 @@ import { tmpdir } from 'node:os';
 import { parseArgs } from 'node:util';
 import { awsClients } from '../src/clients';
 import { publishAll } from '../src/publish';
-import { type SessionEvent, generateSession } from '../src/session';
+import { sessionEvents } from '../src/session';
 import { loadGamekeeperStack } from '../src/synth';
 
 const { values } = parseArgs({ options: { events: { type: 'string', default: '400' }, 'warm-up': { type: 'string', default: '60' } } });
 const total = Number(values.events);
-const session = (seed: number, count: number) => {
-  const events: SessionEvent[] = [];
-  for (let s = seed; events.length < count; s++) events.push(...generateSession({ seed: s, players: 20, games: ['space-hopper', 'cave-runner'], levelsPerGame: 5 }));
-  return events.slice(0, count);
-};
 
 const { template, appDir } = loadGamekeeperStack();
 const runtime = await startLocalRuntime({
@@ -36,12 +31,12 @@ const runtime = await startLocalRuntime({
 const clients = awsClients(runtime.url);
 const logs = new CloudWatchLogsClient({ endpoint: runtime.url, region: runtime.model.region, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
 
-await publishAll(clients.eventBridge, session(900, Number(values['warm-up'])), { concurrency: 2 });
+await publishAll(clients.eventBridge, sessionEvents(900, Number(values['warm-up'])), { concurrency: 2 });
 await runtime.idle();
 // One completion at a time, each waited for: an execution's duration is then its own work, not time
 // spent queueing for a free execution environment behind other executions.
 const since = Date.now();
-const measured = session(1, total);
+const measured = sessionEvents(1, total);
 const producer = createProducer({ client: clients.eventBridge });
 for (const event of measured) {
   await producer.publish([{ detailType: event.detailType, detail: event.detail }]);

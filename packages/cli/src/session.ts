@@ -91,6 +91,16 @@ export function generateSession(options: SessionOptions): SessionEvent[] {
   return session;
 }
 
+/**
+ * Exactly `count` events from sessions of 20 players in two games of 5 levels, seeded `seed`, `seed + 1`, ...
+ * (as many as it takes): the load the bench and the cost measurement send.
+ */
+export function sessionEvents(seed: number, count: number): SessionEvent[] {
+  const events: SessionEvent[] = [];
+  for (let s = seed; events.length < count; s++) events.push(...generateSession({ seed: s, players: 20, games: ['space-hopper', 'cave-runner'], levelsPerGame: 5 }));
+  return events.slice(0, count);
+}
+
 export const toNdjson = (events: SessionEvent[]) => events.map((e) => JSON.stringify(e)).join('\n') + '\n';
 
 export class SessionFileError extends Error {

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { CompletionEvent, DetailType, parseDetail } from '@gamekeeper/contracts';
 import { describe, expect, it } from 'vitest';
 import { SAMPLE_SESSION_FILE, SAMPLE_SESSION_OPTIONS } from '../../src/sample';
-import { generateSession, readSessionFile, toNdjson } from '../../src/session';
+import { generateSession, readSessionFile, sessionEvents, toNdjson } from '../../src/session';
 
 describe('generateSession', () => {
   it('is deterministic for a seed and differs across seeds', () => {
@@ -26,6 +26,17 @@ describe('generateSession', () => {
     for (const game of games) expect(game.detail.level).toBe(3);
     const player1 = events.filter((e) => e.detail.playerId === 'player-1' && e.detail.gameId === 'a').map((e) => e.detail.level as number);
     expect(player1).toEqual([...player1].sort((x, y) => x - y));
+  });
+});
+
+describe('sessionEvents', () => {
+  it('gives exactly the count asked for, session after session from the seed, the same each time', () => {
+    const options = { players: 20, games: ['space-hopper', 'cave-runner'], levelsPerGame: 5 };
+    const first = generateSession({ seed: 7, ...options });
+    const events = sessionEvents(7, first.length + 3);
+    expect(events).toHaveLength(first.length + 3);
+    expect(events).toEqual([...first, ...generateSession({ seed: 8, ...options }).slice(0, 3)]);
+    expect(sessionEvents(7, 10)).toEqual(first.slice(0, 10));
   });
 });
 
